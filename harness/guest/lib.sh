@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for guest jobs (sourced by init). A job sets rc non-zero to fail.
+
+# suite NAME TIMEOUT CMD...: run one test program, framed so the host can
+# split results.log per suite; a time-out is reported as such.
+suite() {
+	local name=$1 limit=$2 src
+	shift 2
+	echo "@@SUITE $name"
+	timeout "$limit" "$@"
+	src=$?
+	[ $src -ne 143 ] && [ $src -ne 124 ] || echo "@@TIMEOUT $name after $limit s"
+	echo "@@END $name rc=$src"
+	return 0
+}
+
+# show FILE...: print files with a header each (counters for humans).
+show() {
+	local f
+	for f in "$@"; do
+		echo "--- $f"
+		cat "$f" 2>&1
+	done
+}
+
+swap_counters() {
+	show /proc/swaps
+	echo "--- /proc/vmstat (swap lines)"
+	grep -E 'swp|swap' /proc/vmstat
+	if [ -d /sys/kernel/debug/vswap ]; then
+		for f in /sys/kernel/debug/vswap/*; do
+			printf '%s: %s\n' "$f" "$(cat "$f")"
+		done
+	else
+		echo "/sys/kernel/debug/vswap: missing (this kernel has no vswap layer)"
+	fi
+}
