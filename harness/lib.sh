@@ -34,6 +34,9 @@ STAMP=$BUILD/tree.stamp
 ARCH=x86_64
 export ARCH
 
+# Kbuild passes absolute paths: relative to the checkout, hits carry over
+# between clones (CI builds in a fresh clone elsewhere).
+export CCACHE_BASEDIR=$TOP
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 

@@ -5,17 +5,22 @@
   results.py parse RESULTS.TXT          verdicts as TSV: suite, sub-test, verdict
   results.py table EXPECTED BASE VSWAP  the peer table; exit 1 on a regression
 
+BASE and VSWAP may each be several results files joined by commas (a
+re-run): base counts as passing if any run passed; vswap regresses only if
+it failed in every run, and a row that passed in some is marked "flaky".
+
 A guest job frames each program with "@@SUITE name" / "@@END name rc=N".
 Inside, TAP lines ("ok N desc", "not ok N desc", "# SKIP", "# XFAIL") are
-sub-tests; so are khugepaged's coloured OK/Fail/Skip lines. Every suite
-also gets an "(exit status)" row, so a crash or time-out mid-suite is a
-failure even when no sub-test line says so.
+sub-tests. khugepaged names each run "# Run test: NAME (CONTEXT)" and
+reports "ok N NAME": the context is added to tell the runs apart. Every
+suite also gets an "(exit status)" row, so a crash, a bail-out or a
+time-out mid-suite is a failure even when no sub-test line says so.
 """
 import re
 import sys
 
 TAP = re.compile(r'^(not )?ok \d+ ?(.*)$')
-COLOUR = re.compile(r'\x1b\[3([123])m')
+RUN_TEST = re.compile(r'^# Run test: (\S+) \((.*)\)$')
 ANSI = re.compile(r'\x1b\[[0-9;]*m')
 KSFT_SKIP = 4
 
@@ -36,7 +41,7 @@ def verdict_of_tap(neg, rest):
 
 
 def parse(path):
-    rows, suite, seen = [], None, {}
+    rows, suite, seen, context = [], None, {}, None
 
     def add(name, verdict):
         name = ANSI.sub('', name).strip().rstrip('.').strip() or '(unnamed)'
@@ -50,7 +55,7 @@ def parse(path):
         for line in f:
             line = line.rstrip('\r\n')
             if line.startswith('@@SUITE '):
-                suite, timed_out = line[8:].strip(), False
+                suite, timed_out, context = line[8:].strip(), False, None
                 continue
             if suite is None:
                 continue
@@ -66,14 +71,16 @@ def parse(path):
                         'skip' if rc == KSFT_SKIP else 'fail')
                 suite = None
                 continue
+            m = RUN_TEST.match(line)
+            if m:
+                context = m.groups()
+                continue
             m = TAP.match(line)
             if m:
-                add(*verdict_of_tap(m.group(1), m.group(2)))
-                continue
-            m = COLOUR.search(line)
-            if m and line.startswith('#'):
-                name = line[1:m.start()]
-                add(name, {'2': 'pass', '1': 'fail', '3': 'skip'}[m.group(1)])
+                name, verdict = verdict_of_tap(m.group(1), m.group(2))
+                if context and name == context[0]:
+                    name = '%s (%s)' % context
+                add(name, verdict)
     if suite is not None:
         add('(exit status: guest stopped mid-suite)', 'fail')
     return rows
@@ -93,29 +100,41 @@ def load_expected(path):
     return expected
 
 
+def merged(paths):
+    """Per sub-test, the list of verdicts over the runs in PATHS."""
+    runs = {}
+    for path in paths.split(','):
+        for suite, name, verdict in parse(path):
+            runs.setdefault('%s: %s' % (suite, name), []).append(verdict)
+    return runs
+
+
 def table(expected_path, base_path, vswap_path):
     expected = load_expected(expected_path)
-    base = {'%s: %s' % (s, n): v for s, n, v in parse(base_path)}
-    vswap = {'%s: %s' % (s, n): v for s, n, v in parse(vswap_path)}
+    base, vswap = merged(base_path), merged(vswap_path)
     names = list(base) + [n for n in vswap if n not in base]
     width = min(max([len(n) for n in names] + [8]), 90)
     print('%-*s  %-5s  %-5s' % (width, 'sub-test', 'base', 'vswap'))
     regressions, used = [], set()
     for name in names:
-        b, v = base.get(name, '-'), vswap.get(name, '-')
+        bs, vs = base.get(name, ['-']), vswap.get(name, ['-'])
+        b = 'pass' if 'pass' in bs else bs[-1]
+        v = vs[-1] if all(x == vs[-1] for x in vs) else 'flaky'
         mark = ''
-        if v != 'pass' and b in ('pass', '-'):
+        if v not in ('pass', 'flaky') and b in ('pass', '-'):
             if name in expected:
                 mark = '  expected: ' + expected[name]
                 used.add(name)
             else:
                 mark = '  REGRESSION'
                 regressions.append(name)
+        elif v == 'flaky':
+            mark = '  flaky: ' + ' '.join(vs)
         print('%-*s  %-5s  %-5s%s' % (width, name[:width], b, v, mark))
     for kernel, res in (('base', base), ('vswap', vswap)):
-        counts = {k: list(res.values()).count(k) for k in ('pass', 'fail', 'skip')}
-        print('%s: %d pass, %d fail, %d skip' % (kernel, counts['pass'],
-                                                 counts['fail'], counts['skip']))
+        last = [v[-1] for v in res.values()]
+        print('%s: %d pass, %d fail, %d skip' % (kernel, last.count('pass'),
+                                                 last.count('fail'), last.count('skip')))
     for name in sorted(set(expected) - used):
         print('note: expected difference no longer seen: %s' % name)
     # For the caller's summary: rows at parity (or better), rows that regressed.
