@@ -67,6 +67,8 @@ run_logged() {
 	mkdir -p "$(dirname "$log")"
 	"$@" >"$log" 2>&1 &
 	pid=$!
+	# Background jobs ignore SIGINT: take the child down with us.
+	trap 'kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; exit 130' INT TERM
 	while kill -0 "$pid" 2>/dev/null; do
 		sleep 1
 		if [ $((SECONDS - t0)) -ge $next ]; then
@@ -75,6 +77,7 @@ run_logged() {
 		fi
 	done
 	wait "$pid" || rc=$?
+	trap - INT TERM
 	printf '\n' >&2
 	if [ "$rc" -ne 0 ]; then
 		tail -n 30 "$log" >&2

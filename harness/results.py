@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 """Turn guest output into per-sub-test verdicts and compare kernels.
 
-  results.py parse RESULTS.TXT          verdicts as TSV: suite, sub-test, verdict
-  results.py table EXPECTED BASE VSWAP  the peer table; exit 1 on a regression
+  results.py parse RESULTS.TXT          verdicts as TSV: suite, key, sub-test, verdict
+  results.py table EXPECTED BASE VSWAP  the peer table; exit 1 on a regression,
+                                        2 on bad input
 
 BASE and VSWAP may each be several results files joined by commas (a
 re-run): base counts as passing if any run passed; vswap regresses only if
-it failed in every run, and a row that passed in some is marked "flaky".
+it did not pass in any run, and a row that passed in some is "flaky".
 
 A guest job frames each program with "@@SUITE name" / "@@END name rc=N".
 Inside, TAP lines ("ok N desc", "not ok N desc", "# SKIP", "# XFAIL") are
@@ -19,7 +20,7 @@ time-out mid-suite is a failure even when no sub-test line says so.
 import re
 import sys
 
-TAP = re.compile(r'^(not )?ok \d+ ?(.*)$')
+TAP = re.compile(r'^(not )?ok (\d+) ?(.*)$')
 RUN_TEST = re.compile(r'^# Run test: (\S+) \((.*)\)$')
 ANSI = re.compile(r'\x1b\[[0-9;]*m')
 KSFT_SKIP = 4
@@ -41,15 +42,20 @@ def verdict_of_tap(neg, rest):
 
 
 def parse(path):
+    """Rows (suite, key, name, verdict). A TAP row's key is its number:
+    the same binary runs on both kernels, and the text after the number
+    can differ between a pass and a fail (some tests print the reason
+    there). Other rows are keyed by their name."""
     rows, suite, seen, context = [], None, {}, None
 
-    def add(name, verdict):
+    def add(key, name, verdict):
         name = ANSI.sub('', name).strip().rstrip('.').strip() or '(unnamed)'
-        key = (suite, name)
-        seen[key] = seen.get(key, 0) + 1
-        if seen[key] > 1:
-            name = '%s [%d]' % (name, seen[key])
-        rows.append((suite, name, verdict))
+        if key is None:
+            key = name
+            seen[(suite, key)] = seen.get((suite, key), 0) + 1
+            if seen[(suite, key)] > 1:
+                key = name = '%s [%d]' % (name, seen[(suite, key)])
+        rows.append((suite, key, name, verdict))
 
     with open(path, errors='replace') as f:
         for line in f:
@@ -64,11 +70,9 @@ def parse(path):
                 continue
             if line.startswith('@@END '):
                 rc = int(re.search(r'rc=(-?\d+)', line).group(1))
-                if timed_out:
-                    add('(exit status: timed out)', 'fail')
-                else:
-                    add('(exit status)', 'pass' if rc == 0 else
-                        'skip' if rc == KSFT_SKIP else 'fail')
+                # One name whatever the cause, so runs compare row by row.
+                add(None, '(exit status)', 'fail' if timed_out else
+                    'pass' if rc == 0 else 'skip' if rc == KSFT_SKIP else 'fail')
                 suite = None
                 continue
             m = RUN_TEST.match(line)
@@ -77,13 +81,17 @@ def parse(path):
                 continue
             m = TAP.match(line)
             if m:
-                name, verdict = verdict_of_tap(m.group(1), m.group(2))
+                name, verdict = verdict_of_tap(m.group(1), m.group(3))
                 if context and name == context[0]:
                     name = '%s (%s)' % context
-                add(name, verdict)
+                add('#' + m.group(2), name, verdict)
     if suite is not None:
-        add('(exit status: guest stopped mid-suite)', 'fail')
+        add(None, '(exit status)', 'fail')
     return rows
+
+
+class InputError(Exception):
+    pass
 
 
 def load_expected(path):
@@ -94,32 +102,47 @@ def load_expected(path):
             if not line or line.startswith('#'):
                 continue
             if ' | ' not in line:
-                sys.exit('%s:%d: want "suite: sub-test | reason"' % (path, n))
+                raise InputError('%s:%d: want "suite: sub-test | reason"' % (path, n))
             name, reason = line.split(' | ', 1)
             expected[name.strip()] = reason.strip()
     return expected
 
 
 def merged(paths):
-    """Per sub-test, the list of verdicts over the runs in PATHS."""
-    runs = {}
+    """Per (suite, key): the display name and the verdicts over the runs."""
+    runs, names = {}, {}
     for path in paths.split(','):
-        for suite, name, verdict in parse(path):
-            runs.setdefault('%s: %s' % (suite, name), []).append(verdict)
-    return runs
+        try:
+            rows = parse(path)
+        except OSError as e:
+            raise InputError(str(e))
+        for suite, key, name, verdict in rows:
+            runs.setdefault((suite, key), []).append(verdict)
+            if verdict == 'pass' or (suite, key) not in names:
+                names[(suite, key)] = '%s: %s' % (suite, name)
+    return runs, names
 
 
 def table(expected_path, base_path, vswap_path):
     expected = load_expected(expected_path)
-    base, vswap = merged(base_path), merged(vswap_path)
-    names = list(base) + [n for n in vswap if n not in base]
-    width = min(max([len(n) for n in names] + [8]), 90)
+    (base, bnames), (vswap, vnames) = merged(base_path), merged(vswap_path)
+    keys = list(base) + [k for k in vswap if k not in base]
+    # Name a row as the passing run printed it, base first.
+    label = {k: bnames[k] if base.get(k, ['-'])[-1] == 'pass' or k not in vnames
+             else vnames[k] for k in keys}
+    width = min(max([len(n) for n in label.values()] + [8]), 90)
     print('%-*s  %-5s  %-5s' % (width, 'sub-test', 'base', 'vswap'))
     regressions, used = [], set()
-    for name in names:
-        bs, vs = base.get(name, ['-']), vswap.get(name, ['-'])
+    for k in keys:
+        name = label[k]
+        bs, vs = base.get(k, ['-']), vswap.get(k, ['-'])
         b = 'pass' if 'pass' in bs else bs[-1]
-        v = vs[-1] if all(x == vs[-1] for x in vs) else 'flaky'
+        if all(x == vs[0] for x in vs):
+            v = vs[0]
+        elif 'pass' in vs:
+            v = 'flaky'
+        else:
+            v = 'fail' if 'fail' in vs else vs[-1]
         mark = ''
         if v not in ('pass', 'flaky') and b in ('pass', '-'):
             if name in expected:
@@ -138,18 +161,23 @@ def table(expected_path, base_path, vswap_path):
     for name in sorted(set(expected) - used):
         print('note: expected difference no longer seen: %s' % name)
     # For the caller's summary: rows at parity (or better), rows that regressed.
-    print('peer-rows: %d %d' % (len(names) - len(regressions), len(regressions)))
+    print('peer-rows: %d %d' % (len(keys) - len(regressions), len(regressions)))
     return 1 if regressions else 0
 
 
 def main():
-    if len(sys.argv) == 3 and sys.argv[1] == 'parse':
-        for row in parse(sys.argv[2]):
-            print('\t'.join(row))
-        return 0
-    if len(sys.argv) == 5 and sys.argv[1] == 'table':
-        return table(*sys.argv[2:])
-    sys.exit(__doc__)
+    try:
+        if len(sys.argv) == 3 and sys.argv[1] == 'parse':
+            for row in parse(sys.argv[2]):
+                print('\t'.join(row))
+            return 0
+        if len(sys.argv) == 5 and sys.argv[1] == 'table':
+            return table(*sys.argv[2:])
+    except (InputError, OSError) as e:
+        print('results.py: %s' % e, file=sys.stderr)
+        return 2
+    print(__doc__, file=sys.stderr)
+    return 2
 
 
 if __name__ == '__main__':
