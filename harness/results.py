@@ -104,7 +104,10 @@ def load_expected(path):
             if ' | ' not in line:
                 raise InputError('%s:%d: want "suite: sub-test | reason"' % (path, n))
             name, reason = line.split(' | ', 1)
-            expected[name.strip()] = reason.strip()
+            name = name.strip()
+            if name.startswith('[flaky] '):
+                name, reason = name[8:].strip(), 'flaky on both kernels: ' + reason.strip()
+            expected[name] = reason.strip()
     return expected
 
 
