@@ -3,10 +3,8 @@
  * swapload: push zero, compressible and incompressible pages through swap
  * under the memory cgroup it runs in, then verify every byte.
  *
- *   swapload [-m MiB] [-r] [-p CMD]
+ *   swapload [-m MiB] [-p CMD]
  *     -m MiB  size of each of the three regions (default 64)
- *     -r      after filling, also ask the cgroup to reclaim everything it
- *             can (memory.reclaim) and MADV_PAGEOUT the regions
  *     -p CMD  run CMD (via /bin/sh) at the peak, while the data is out
  *
  * Exit 0 only if every byte reads back as written and the kernel reported
@@ -21,10 +19,6 @@
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
-
-#ifndef MADV_PAGEOUT
-#define MADV_PAGEOUT 21
-#endif
 
 #define PAGE 4096UL
 
@@ -93,7 +87,7 @@ static long read_kib(const char *file, const char *key)
 	return val;
 }
 
-/* The cgroup v2 directory this process is in, for memory.reclaim. */
+/* The cgroup v2 directory this process is in, for its memory.max. */
 static int own_cgroup(char *buf, size_t len)
 {
 	char line[400];
@@ -134,22 +128,19 @@ int main(int argc, char **argv)
 	const char *peak_cmd = NULL;
 	uint8_t *region[NR_KINDS], expect[PAGE];
 	long swap_kib, limit_kib, need_kib, t_fill, t_verify;
-	int reclaim = 0, opt, k;
+	int opt, k;
 	char cg[512] = "";
 
-	while ((opt = getopt(argc, argv, "m:rp:")) != -1) {
+	while ((opt = getopt(argc, argv, "m:p:")) != -1) {
 		switch (opt) {
 		case 'm':
 			mib = strtoul(optarg, NULL, 0);
-			break;
-		case 'r':
-			reclaim = 1;
 			break;
 		case 'p':
 			peak_cmd = optarg;
 			break;
 		default:
-			fprintf(stderr, "usage: %s [-m MiB] [-r] [-p CMD]\n", argv[0]);
+			fprintf(stderr, "usage: %s [-m MiB] [-p CMD]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -169,22 +160,6 @@ int main(int argc, char **argv)
 		madvise(region[k], pages * PAGE, MADV_NOHUGEPAGE);
 		for (i = 0; i < pages; i++)
 			fill(k, region[k] + i * PAGE, i);
-	}
-
-	if (reclaim) {
-		char path[600];
-		FILE *f;
-
-		for (k = 0; k < NR_KINDS; k++)
-			if (madvise(region[k], pages * PAGE, MADV_PAGEOUT))
-				perror("madvise(MADV_PAGEOUT)");
-		snprintf(path, sizeof(path), "%s/memory.reclaim", cg);
-		f = fopen(path, "w");
-		/* EAGAIN just means it could not reclaim the full amount. */
-		if (f) {
-			fprintf(f, "%lu", 3 * pages * PAGE);
-			fclose(f);
-		}
 	}
 
 	t_fill = now_ms() - t_fill;
