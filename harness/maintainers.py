@@ -6,8 +6,24 @@ the tree gets it inserted in alphabetical order.
   maintainers.py insert ENTRY KERNEL_MAINTAINERS   add (or replace) it in place
   maintainers.py extract TITLE KERNEL_MAINTAINERS  print the entry, if present
   maintainers.py strip TITLE KERNEL_MAINTAINERS    print the file without it
+  maintainers.py subset ENTRY FILES                print the entry with only the
+                                                   F: lines that cover a path
+                                                   in FILES (one per line), or
+                                                   nothing if none does
+
+A patch that adds a file adds the F: line that covers it (checkpatch asks
+for that), so the tree's entry grows patch by patch to the one here.
 """
+import fnmatch
 import sys
+
+
+def covers(pattern, path):
+    """MAINTAINERS F: semantics: a trailing / matches the directory's
+    files, otherwise a shell glob on the whole path."""
+    if pattern.endswith('/'):
+        return path.startswith(pattern)
+    return fnmatch.fnmatchcase(path, pattern)
 
 
 def split(lines):
@@ -33,6 +49,15 @@ def main():
     if len(sys.argv) != 4:
         sys.exit(__doc__)
     cmd, arg, path = sys.argv[1:]
+    if cmd == 'subset':
+        files = [f for f in open(path).read().split('\n') if f]
+        entry = open(arg).read().rstrip('\n').split('\n')
+        keep = [l for l in entry
+                if not l.startswith('F:') or
+                any(covers(l[2:].strip(), f) for f in files)]
+        if any(l.startswith('F:') for l in keep):
+            sys.stdout.write('\n'.join(keep) + '\n')
+        return
     lines = open(path).readlines()
     head, entries, tail = split(lines)
     if cmd == 'insert':

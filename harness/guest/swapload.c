@@ -3,8 +3,10 @@
  * swapload: push zero, compressible and incompressible pages through swap
  * under the memory cgroup it runs in, then verify every byte.
  *
- *   swapload [-m MiB] [-p CMD]
+ *   swapload [-m MiB] [-i MiB] [-p CMD]
  *     -m MiB  size of each of the three regions (default 64)
+ *     -i MiB  size of the incompressible region (default: as -m); with no
+ *             swap device it must fit in memory
  *     -p CMD  run CMD (via /bin/sh) at the peak, while the data is out
  *
  * Exit 0 only if every byte reads back as written and the kernel reported
@@ -124,48 +126,58 @@ static long cgroup_max_kib(const char *cg)
 
 int main(int argc, char **argv)
 {
-	unsigned long mib = 64, pages, i, bad[NR_KINDS] = { 0 };
+	unsigned long mib = 64, imib = 0, pages[NR_KINDS], total = 0, i;
+	unsigned long bad[NR_KINDS] = { 0 };
 	const char *peak_cmd = NULL;
 	uint8_t *region[NR_KINDS], expect[PAGE];
 	long swap_kib, limit_kib, need_kib, t_fill, t_verify;
 	int opt, k;
 	char cg[512] = "";
 
-	while ((opt = getopt(argc, argv, "m:p:")) != -1) {
+	while ((opt = getopt(argc, argv, "m:i:p:")) != -1) {
 		switch (opt) {
 		case 'm':
 			mib = strtoul(optarg, NULL, 0);
+			break;
+		case 'i':
+			imib = strtoul(optarg, NULL, 0);
 			break;
 		case 'p':
 			peak_cmd = optarg;
 			break;
 		default:
-			fprintf(stderr, "usage: %s [-m MiB] [-p CMD]\n", argv[0]);
+			fprintf(stderr, "usage: %s [-m MiB] [-i MiB] [-p CMD]\n",
+				argv[0]);
 			return 2;
 		}
 	}
-	pages = mib * 1024 * 1024 / PAGE;
+	for (k = 0; k < NR_KINDS; k++) {
+		pages[k] = (k == INCOMPRESSIBLE && imib ? imib : mib) *
+			   1024 * 1024 / PAGE;
+		total += pages[k];
+	}
 	own_cgroup(cg, sizeof(cg));
 	limit_kib = cgroup_max_kib(cg);
 
 	t_fill = now_ms();
 	for (k = 0; k < NR_KINDS; k++) {
-		region[k] = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE,
+		region[k] = mmap(NULL, pages[k] * PAGE, PROT_READ | PROT_WRITE,
 				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (region[k] == MAP_FAILED) {
 			perror("mmap");
 			return 1;
 		}
 		/* Order-0 pages: the run checks the base paths, not THP. */
-		madvise(region[k], pages * PAGE, MADV_NOHUGEPAGE);
-		for (i = 0; i < pages; i++)
+		madvise(region[k], pages[k] * PAGE, MADV_NOHUGEPAGE);
+		for (i = 0; i < pages[k]; i++)
 			fill(k, region[k] + i * PAGE, i);
 	}
 
 	t_fill = now_ms() - t_fill;
 	swap_kib = read_kib("/proc/self/status", "VmSwap");
-	printf("swapload: %lu MiB per kind, cgroup %s, memory.max %ld KiB\n",
-	       mib, cg[0] ? cg : "?", limit_kib);
+	printf("swapload: %lu MiB zero, %lu MiB compressible, %lu MiB incompressible, cgroup %s, memory.max %ld KiB\n",
+	       mib, mib, pages[INCOMPRESSIBLE] * PAGE >> 20, cg[0] ? cg : "?",
+	       limit_kib);
 	printf("swapload: at peak VmSwap %ld KiB, RssAnon %ld KiB\n", swap_kib,
 	       read_kib("/proc/self/status", "RssAnon"));
 	fflush(stdout);
@@ -174,13 +186,13 @@ int main(int argc, char **argv)
 
 	t_verify = now_ms();
 	for (k = 0; k < NR_KINDS; k++) {
-		for (i = 0; i < pages; i++) {
+		for (i = 0; i < pages[k]; i++) {
 			fill(k, expect, i);
 			if (memcmp(region[k] + i * PAGE, expect, PAGE))
 				bad[k]++;
 		}
 		printf("swapload: %-14s %lu pages, %lu bytes verified, %lu bad pages\n",
-		       kind_name[k], pages, pages * PAGE, bad[k]);
+		       kind_name[k], pages[k], pages[k] * PAGE, bad[k]);
 	}
 
 	t_verify = now_ms() - t_verify;
@@ -190,7 +202,7 @@ int main(int argc, char **argv)
 	 * Whatever does not fit under memory.max must have been swapped: the
 	 * regions alone are larger than the limit.
 	 */
-	need_kib = limit_kib > 0 ? (long)(3 * pages * PAGE / 1024) - limit_kib : 1;
+	need_kib = limit_kib > 0 ? (long)(total * PAGE / 1024) - limit_kib : 1;
 	if (need_kib < 1)
 		need_kib = 1;
 	if (swap_kib < need_kib) {
@@ -203,6 +215,6 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf("swapload: PASS: %lu bytes verified, %ld KiB were swapped out\n",
-	       3 * pages * PAGE, swap_kib);
+	       total * PAGE, swap_kib);
 	return 0;
 }

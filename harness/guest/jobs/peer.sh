@@ -13,3 +13,8 @@ suite uffd-wp-mremap 300 uffd-wp-mremap
 suite guard-regions 300 guard-regions
 suite test_zswap 600 test_zswap
 suite test_memcontrol 600 test_memcontrol
+
+# test_zswap once more with no swap device at all: the base kernel cannot
+# swap without one; with the series, zswap needs no disk.
+swapoff -a
+suite test_zswap-nodisk 600 test_zswap

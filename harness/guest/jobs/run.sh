@@ -1,14 +1,26 @@
 # SPDX-License-Identifier: GPL-2.0
 # make run: one workload that swaps zero, compressible and incompressible
 # pages under a 64 MiB memcg limit, every byte verified; counters printed
-# while the data is swapped out. zswap's pool is charged to the memcg, so
-# memory.zswap.max keeps room for the rest: past it zswap refuses and the
-# page goes to the next backend (the disk).
+# while the data is swapped out and after the workload exits.
+#
+# With a swap device, memory.zswap.max keeps zswap (charged to the memcg)
+# to part of the limit, so the rest goes to disk. With none (make run
+# boots that way), only zswap and zero pages can take data: the
+# incompressible part is kept small enough to stay resident, and on a
+# vswap kernel the /sys/kernel/debug/vswap counters must show the zswap
+# and zero backends at the peak and return to idle after exit.
 
 cg=/sys/fs/cgroup/swapload
+vs=/sys/kernel/debug/vswap
 mkdir $cg
 echo 64M >$cg/memory.max
-echo 24M >$cg/memory.zswap.max
+if [ "$(wc -l </proc/swaps)" -gt 1 ]; then
+	echo 24M >$cg/memory.zswap.max
+	args="-m ${SWAPLOAD_MIB:-64}"
+else
+	args="-m ${SWAPLOAD_MIB:-64} -i 16"
+fi
+idle_used=$(cat $vs/used 2>/dev/null)
 
 cat >/tmp/peak.sh <<PEAK
 echo "=== counters at the peak (data swapped out)"
@@ -16,11 +28,27 @@ swap_counters
 echo "--- $cg/memory.stat (swap/zswap lines)"
 grep -E 'swap|zswp' $cg/memory.stat
 show $cg/memory.swap.current $cg/memory.zswap.current
+[ -d $vs ] && cat $vs/zswap $vs/zero >/tmp/peak.vswap
+true
 PEAK
 
 # The workload joins the cgroup through a subshell so init stays outside.
-(echo 0 >$cg/cgroup.procs && exec swapload -m "${SWAPLOAD_MIB:-64}" \
+(echo 0 >$cg/cgroup.procs && exec swapload $args \
 	-p ". /lib.sh; . /tmp/peak.sh") || rc=1
 echo "=== counters after exit"
 swap_counters
 rmdir $cg
+
+if [ -d $vs ] && [ "$(wc -l </proc/swaps)" -le 1 ]; then
+	{ read -r zswap; read -r zero; } </tmp/peak.vswap
+	used=$(cat $vs/used)
+	echo "=== vswap: at the peak zswap=$zswap zero=$zero slots; used $idle_used before, $used after"
+	if [ "${zswap:-0}" -le 0 ] || [ "${zero:-0}" -le 0 ]; then
+		echo "FAIL: the zswap and zero backends of vswap were not used"
+		rc=1
+	fi
+	if [ "$used" != "$idle_used" ]; then
+		echo "FAIL: virtual slots leaked: $used in use after exit, $idle_used before"
+		rc=1
+	fi
+fi
