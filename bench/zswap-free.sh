@@ -7,7 +7,7 @@
 # above all the free path (DESIGN.md section 9).
 
 if [ -d /sys/kernel/debug/vswap ]; then
-	swapoff -a || rc=1
+	swapoff_all || rc=1
 fi
 echo "--- swap devices: $(($(wc -l </proc/swaps) - 1))"
 freebench -m 256 || rc=1

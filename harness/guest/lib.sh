@@ -35,3 +35,13 @@ swap_counters() {
 		echo "/sys/kernel/debug/vswap: missing (this kernel has no vswap layer)"
 	fi
 }
+
+# swapoff_all: turn every swap device off (busybox's swapoff -a reads
+# /etc/fstab, which the guest does not have); fails if one stays on.
+swapoff_all() {
+	local d
+	for d in $(awk 'NR > 1 { print $1 }' /proc/swaps); do
+		swapoff "$d" || return 1
+	done
+	[ "$(wc -l </proc/swaps)" -le 1 ]
+}

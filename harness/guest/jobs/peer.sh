@@ -16,5 +16,5 @@ suite test_memcontrol 600 test_memcontrol
 
 # test_zswap once more with no swap device at all: the base kernel cannot
 # swap without one; with the series, zswap needs no disk.
-swapoff -a
+swapoff_all || { echo "swapoff failed: $(cat /proc/swaps)"; rc=1; }
 suite test_zswap-nodisk 600 test_zswap
