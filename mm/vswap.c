@@ -55,15 +55,18 @@ struct zswap_entry *vswap_zswap_load(swp_entry_t entry)
 
 /* Drop the zswap backends of a range. Context: ci->lock held. */
 static void vswap_drop_zswap(struct swap_cluster_info *ci,
-			     unsigned int ci_off, unsigned int nr)
+			     unsigned int ci_off, unsigned int nr, bool freeing)
 {
 	unsigned int ci_end = ci_off + nr;
 	struct zswap_entry *zentry;
+	long nr_zswap = 0, nr_zero = 0;
 	unsigned long old;
-	long nr_zswap = 0;
 
 	lockdep_assert_held(&ci->lock);
 	for (; ci_off < ci_end; ci_off++) {
+		/* Freed slots forget their zero flag: count it here. */
+		if (freeing)
+			nr_zero += __swap_table_test_zero(ci, ci_off);
 		if (!vswap_vtab_get(ci, ci_off))
 			continue;
 		old = vswap_vtab_xchg(ci, ci_off, vswap_none_to_vtb());
@@ -76,6 +79,8 @@ static void vswap_drop_zswap(struct swap_cluster_info *ci,
 	}
 	if (nr_zswap)
 		atomic_long_sub(nr_zswap, &vswap_stats.zswap);
+	if (nr_zero)
+		atomic_long_sub(nr_zero, &vswap_stats.zero);
 }
 
 /*
@@ -85,14 +90,7 @@ static void vswap_drop_zswap(struct swap_cluster_info *ci,
 void vswap_release_backends(struct swap_cluster_info *ci,
 			    unsigned int ci_off, unsigned int nr)
 {
-	unsigned int i;
-	long nr_zero = 0;
-
-	for (i = 0; i < nr; i++)
-		nr_zero += __swap_table_test_zero(ci, ci_off + i);
-	if (nr_zero)
-		atomic_long_sub(nr_zero, &vswap_stats.zero);
-	vswap_drop_zswap(ci, ci_off, nr);
+	vswap_drop_zswap(ci, ci_off, nr, true);
 }
 
 /*
@@ -123,7 +121,7 @@ void vswap_folio_set_zero(struct folio *folio, bool zero)
 		}
 	}
 	if (zero)
-		vswap_drop_zswap(ci, ci_start, nr);
+		vswap_drop_zswap(ci, ci_start, nr, false);
 	swap_cluster_unlock(ci);
 	if (delta)
 		atomic_long_add(delta, &vswap_stats.zero);
