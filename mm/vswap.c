@@ -8,15 +8,141 @@
 
 #include <linux/debugfs.h>
 #include <linux/init.h>
+#include <linux/mempolicy.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include "swap.h"
 #include "swap_table.h"
 #include "vswap.h"
 
+/* Physical slots are dropped for any device (VSWAP_ANY) or one type. */
+#define VSWAP_ANY	(-1)
+
+bool vswap_enabled __read_mostly = true;
+
+/* Virtual offset of slot @ci_off of a dynamic cluster. */
+static pgoff_t vswap_offset(struct swap_cluster_info *ci, unsigned int ci_off)
+{
+	return to_vswap_cluster(ci)->idx * SWAPFILE_CLUSTER + ci_off;
+}
+
 /*
- * Set the backend of one virtual slot to @zentry (NULL: no backend) and
- * return the zswap entry it had, for the caller to free.
+ * Free @nr physical slots from @phys that back the virtual slots from
+ * @voffset. They are in one physical cluster.
+ */
+static void vswap_phys_put(swp_entry_t phys, pgoff_t voffset, unsigned int nr)
+{
+	struct swap_info_struct *si = __swap_entry_to_info(phys);
+	unsigned int ci_off = swp_cluster_offset(phys);
+	struct swap_cluster_info *ci;
+	unsigned int i;
+
+	ci = swap_cluster_lock(si, swp_offset(phys));
+	for (i = 0; i < nr; i++)
+		VM_WARN_ON_ONCE(__swap_table_get(ci, ci_off + i) !=
+				rmap_to_swp_tb(voffset + i));
+	__swap_cluster_free_entries(si, ci, ci_off, nr);
+	swap_cluster_unlock(ci);
+	atomic_long_sub(nr, &vswap_stats.rmap);
+}
+
+/*
+ * Physical slots being released, gathered so that a range backed by one
+ * run of a physical cluster is freed and uncharged with one lock.
+ */
+struct vswap_phys_run {
+	swp_entry_t phys;
+	pgoff_t voffset;
+	unsigned int nr;
+	unsigned short id;
+};
+
+static void vswap_phys_run_flush(struct vswap_phys_run *run)
+{
+	if (!run->nr)
+		return;
+	vswap_phys_put(run->phys, run->voffset, run->nr);
+	mem_cgroup_uncharge_swap_disk(run->id, run->nr);
+	run->nr = 0;
+}
+
+static void vswap_phys_run_add(struct vswap_phys_run *run, swp_entry_t phys,
+			       pgoff_t voffset, unsigned short id)
+{
+	if (run->nr && swp_type(phys) == swp_type(run->phys) &&
+	    swp_offset(phys) == swp_offset(run->phys) + run->nr &&
+	    swp_cluster_offset(phys) && voffset == run->voffset + run->nr &&
+	    id == run->id) {
+		run->nr++;
+		return;
+	}
+	vswap_phys_run_flush(run);
+	run->phys = phys;
+	run->voffset = voffset;
+	run->nr = 1;
+	run->id = id;
+}
+
+/*
+ * Drop the backends of a range of virtual slots: zswap entries and
+ * physical slots, or only the physical slots of swap type @phys_type.
+ * @freeing: the slots are being freed, so count their zero flags out.
+ * Returns how many slots lost a backend.
+ *
+ * Context: ci->lock held (the physical cluster locks nest inside it).
+ */
+static long vswap_drop_backends(struct swap_cluster_info *ci,
+				unsigned int ci_off, unsigned int nr,
+				int phys_type, bool freeing)
+{
+	struct vswap_phys_run run = { .nr = 0 };
+	long nr_zswap = 0, nr_zero = 0, nr_phys = 0;
+	unsigned int ci_end = ci_off + nr;
+	swp_entry_t phys;
+	unsigned long vtb;
+
+	lockdep_assert_held(&ci->lock);
+	for (; ci_off < ci_end; ci_off++) {
+		/* Freed slots forget their zero flag: count it here. */
+		if (freeing)
+			nr_zero += __swap_table_test_zero(ci, ci_off);
+		vtb = vswap_vtab_get(ci, ci_off);
+		switch (vswap_tag(vtb)) {
+		case VSWAP_TAG_ZSWAP:
+			if (phys_type != VSWAP_ANY)
+				continue;
+			vswap_vtab_xchg(ci, ci_off, vswap_none_to_vtb());
+			zswap_vswap_free(vswap_vtb_to_zswap(vtb));
+			nr_zswap++;
+			break;
+		case VSWAP_TAG_PHYS:
+			phys = vswap_vtb_to_phys(vtb);
+			if (phys_type != VSWAP_ANY && swp_type(phys) != phys_type)
+				continue;
+			vswap_vtab_xchg(ci, ci_off, vswap_none_to_vtb());
+			vswap_phys_run_add(&run, phys, vswap_offset(ci, ci_off),
+					   __swap_cgroup_get(ci, ci_off));
+			nr_phys++;
+			break;
+		default:
+			VM_WARN_ON_ONCE(vtb);
+			break;
+		}
+	}
+	vswap_phys_run_flush(&run);
+	if (nr_zswap)
+		atomic_long_sub(nr_zswap, &vswap_stats.zswap);
+	if (nr_phys)
+		atomic_long_sub(nr_phys, &vswap_stats.phys);
+	if (nr_zero)
+		atomic_long_sub(nr_zero, &vswap_stats.zero);
+	return nr_zswap + nr_phys;
+}
+
+/*
+ * Set the backend of one virtual slot to @zentry, or with @zentry NULL
+ * remove its zswap backend, and return the zswap entry it had, for the
+ * caller to free. A physical slot the new zswap entry replaces is freed.
  *
  * Context: the folio of the slot is locked in the swap cache.
  */
@@ -25,17 +151,24 @@ struct zswap_entry *vswap_zswap_store(swp_entry_t entry,
 {
 	unsigned int ci_off = swp_cluster_offset(entry);
 	struct swap_cluster_info *ci;
-	unsigned long old, vtb;
+	unsigned long old;
 
-	vtb = zentry ? vswap_zswap_to_vtb(zentry) : vswap_none_to_vtb();
 	ci = swap_cluster_lock(vswap_info, swp_offset(entry));
-	old = vswap_vtab_xchg(ci, ci_off, vtb);
-	/* Nothing writes PHYS yet: replacing one would leak the disk slot. */
-	VM_WARN_ON_ONCE(vswap_tag(old) == VSWAP_TAG_PHYS);
-	if (zentry && vswap_tag(old) != VSWAP_TAG_ZSWAP)
-		atomic_long_inc(&vswap_stats.zswap);
-	else if (!zentry && vswap_tag(old) == VSWAP_TAG_ZSWAP)
+	old = vswap_vtab_get(ci, ci_off);
+	if (vswap_tag(old) == VSWAP_TAG_PHYS) {
+		/* Erasing zswap leaves the disk copy for the write to reuse. */
+		if (zentry)
+			vswap_drop_backends(ci, ci_off, 1, VSWAP_ANY, false);
+		old = vswap_none_to_vtb();
+	}
+	if (zentry) {
+		vswap_vtab_xchg(ci, ci_off, vswap_zswap_to_vtb(zentry));
+		if (vswap_tag(old) != VSWAP_TAG_ZSWAP)
+			atomic_long_inc(&vswap_stats.zswap);
+	} else if (vswap_tag(old) == VSWAP_TAG_ZSWAP) {
+		vswap_vtab_xchg(ci, ci_off, vswap_none_to_vtb());
 		atomic_long_dec(&vswap_stats.zswap);
+	}
 	swap_cluster_unlock(ci);
 
 	return vswap_vtb_to_zswap(old);
@@ -53,36 +186,6 @@ struct zswap_entry *vswap_zswap_load(swp_entry_t entry)
 						 swp_cluster_offset(entry)));
 }
 
-/* Drop the zswap backends of a range. Context: ci->lock held. */
-static void vswap_drop_zswap(struct swap_cluster_info *ci,
-			     unsigned int ci_off, unsigned int nr, bool freeing)
-{
-	unsigned int ci_end = ci_off + nr;
-	struct zswap_entry *zentry;
-	long nr_zswap = 0, nr_zero = 0;
-	unsigned long old;
-
-	lockdep_assert_held(&ci->lock);
-	for (; ci_off < ci_end; ci_off++) {
-		/* Freed slots forget their zero flag: count it here. */
-		if (freeing)
-			nr_zero += __swap_table_test_zero(ci, ci_off);
-		if (!vswap_vtab_get(ci, ci_off))
-			continue;
-		old = vswap_vtab_xchg(ci, ci_off, vswap_none_to_vtb());
-		VM_WARN_ON_ONCE(vswap_tag(old) == VSWAP_TAG_PHYS);
-		zentry = vswap_vtb_to_zswap(old);
-		if (zentry) {
-			zswap_vswap_free(zentry);
-			nr_zswap++;
-		}
-	}
-	if (nr_zswap)
-		atomic_long_sub(nr_zswap, &vswap_stats.zswap);
-	if (nr_zero)
-		atomic_long_sub(nr_zero, &vswap_stats.zero);
-}
-
 /*
  * Release the backends of @nr slots that are being freed, and forget their
  * zero flags for the counters: one pass under the lock the free path holds.
@@ -90,7 +193,7 @@ static void vswap_drop_zswap(struct swap_cluster_info *ci,
 void vswap_release_backends(struct swap_cluster_info *ci,
 			    unsigned int ci_off, unsigned int nr)
 {
-	vswap_drop_zswap(ci, ci_off, nr, true);
+	vswap_drop_backends(ci, ci_off, nr, VSWAP_ANY, true);
 }
 
 /*
@@ -121,10 +224,213 @@ void vswap_folio_set_zero(struct folio *folio, bool zero)
 		}
 	}
 	if (zero)
-		vswap_drop_zswap(ci, ci_start, nr, false);
+		vswap_drop_backends(ci, ci_start, nr, VSWAP_ANY, false);
 	swap_cluster_unlock(ci);
 	if (delta)
 		atomic_long_add(delta, &vswap_stats.zero);
+}
+
+/*
+ * The physical slot backing the first virtual slot of @folio, or 0.
+ * Context: the folio is locked in the swap cache or under writeback.
+ */
+swp_entry_t vswap_folio_phys(struct folio *folio)
+{
+	return vswap_vtb_to_phys(vswap_vtab_get(__swap_entry_to_cluster(folio->swap),
+						swp_cluster_offset(folio->swap)));
+}
+
+/* Do the slots of @folio have one contiguous physical run from @phys? */
+static bool vswap_folio_phys_contig(struct folio *folio, swp_entry_t phys)
+{
+	struct swap_cluster_info *ci = __swap_entry_to_cluster(folio->swap);
+	unsigned int ci_off = swp_cluster_offset(folio->swap);
+	unsigned int i, nr = folio_nr_pages(folio);
+
+	for (i = 0; i < nr; i++) {
+		if (vswap_vtab_get(ci, ci_off + i) !=
+		    vswap_phys_to_vtb(swp_entry(swp_type(phys),
+						swp_offset(phys) + i)))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Can @nr virtual slots from @ci_off be read into one large folio? Only if
+ * one read does it: all zero pages (no backend) or one contiguous physical
+ * run; zswap loads one page at a time.
+ *
+ * Context: ci->lock held.
+ */
+bool vswap_range_readable(struct swap_cluster_info *ci, unsigned int ci_off,
+			  unsigned int nr)
+{
+	unsigned long first = vswap_vtab_get(ci, ci_off);
+	unsigned int i;
+
+	lockdep_assert_held(&ci->lock);
+	if (vswap_tag(first) == VSWAP_TAG_ZSWAP)
+		return false;
+	for (i = 1; i < nr; i++) {
+		unsigned long vtb = vswap_vtab_get(ci, ci_off + i);
+
+		if (vswap_tag(first) == VSWAP_TAG_NONE ? vtb :
+		    vtb != first + ((unsigned long)i << VSWAP_PHYS_OFF_SHIFT))
+			return false;
+	}
+	return true;
+}
+
+static unsigned short vswap_folio_memcg_id(struct folio *folio)
+{
+	struct swap_cluster_info *ci;
+	unsigned short id;
+
+	ci = swap_cluster_get_and_lock(folio);
+	id = __swap_cgroup_get(ci, swp_cluster_offset(folio->swap));
+	swap_cluster_unlock(ci);
+	return id;
+}
+
+/*
+ * Take and charge physical slots for the data of @folio; the virtual table
+ * does not name them yet (vswap_folio_set_phys() does that).
+ *
+ * Context: the folio is locked in the swap cache of its virtual slots.
+ * Return: 0, -ENOMEM if memory.swap.max is hit, -ENOSPC if no swap device
+ * has a free slot (or run of slots, for a large folio).
+ */
+int vswap_folio_alloc_phys(struct folio *folio, swp_entry_t *physp)
+{
+	unsigned int nr = folio_nr_pages(folio);
+	unsigned short id = vswap_folio_memcg_id(folio);
+	swp_entry_t phys;
+
+	if (mem_cgroup_charge_swap_disk(id, nr)) {
+		atomic_long_inc(&vswap_stats.phys_alloc_fail);
+		return -ENOMEM;
+	}
+	phys = vswap_phys_alloc(folio);
+	if (!phys.val) {
+		mem_cgroup_uncharge_swap_disk(id, nr);
+		atomic_long_inc(&vswap_stats.phys_alloc_fail);
+		return -ENOSPC;
+	}
+	*physp = phys;
+	atomic_long_add(nr, &vswap_stats.rmap);
+	return 0;
+}
+
+/* Undo vswap_folio_alloc_phys() for slots the virtual table never named. */
+void vswap_phys_abort(struct folio *folio, swp_entry_t phys)
+{
+	unsigned int nr = folio_nr_pages(folio);
+
+	vswap_phys_put(phys, swp_offset(folio->swap), nr);
+	mem_cgroup_uncharge_swap_disk(vswap_folio_memcg_id(folio), nr);
+}
+
+/*
+ * Point the virtual slots of @folio at the physical run from @phys, which
+ * vswap_folio_alloc_phys() gave them, dropping what backed them before (a
+ * zswap entry being written back, or a stale physical slot).
+ *
+ * Context: the folio is locked in the swap cache.
+ */
+void vswap_folio_set_phys(struct folio *folio, swp_entry_t phys)
+{
+	unsigned int ci_start = swp_cluster_offset(folio->swap);
+	unsigned int i, nr = folio_nr_pages(folio);
+	struct swap_cluster_info *ci;
+	long nr_zswap = 0;
+
+	ci = swap_cluster_get_and_lock(folio);
+	for (i = 0; i < nr; i++)
+		nr_zswap += vswap_tag(vswap_vtab_get(ci, ci_start + i)) ==
+			    VSWAP_TAG_ZSWAP;
+	vswap_drop_backends(ci, ci_start, nr, VSWAP_ANY, false);
+	for (i = 0; i < nr; i++)
+		vswap_vtab_xchg(ci, ci_start + i,
+				vswap_phys_to_vtb(swp_entry(swp_type(phys),
+							    swp_offset(phys) + i)));
+	swap_cluster_unlock(ci);
+	atomic_long_add(nr, &vswap_stats.phys);
+	if (nr_zswap)
+		atomic_long_add(nr_zswap, &vswap_stats.writeback);
+}
+
+/*
+ * zswap refused @folio: give it physical slots to be written to, reusing
+ * those that still hold an older copy.
+ *
+ * Context: the folio is locked in the swap cache of its virtual slots.
+ * Return: 0 if the folio can be written, or why it cannot.
+ */
+int vswap_prepare_writeout(struct folio *folio)
+{
+	swp_entry_t phys = vswap_folio_phys(folio);
+	int err;
+
+	/* A device being swapped off is not written to again. */
+	if (!phys.val || !vswap_folio_phys_contig(folio, phys) ||
+	    !(__swap_entry_to_info(phys)->flags & SWP_WRITEOK)) {
+		err = vswap_folio_alloc_phys(folio, &phys);
+		if (err)
+			return err;
+		vswap_folio_set_phys(folio, phys);
+	}
+	atomic_long_add(folio_nr_pages(folio), &vswap_stats.phys_writeout);
+	return 0;
+}
+
+/*
+ * swapoff of @si found a reverse map to virtual slot @voffset: bring its
+ * data into the swap cache of the virtual slot, dirty, and free the
+ * physical slots @si gives the folio. The page tables keep naming the
+ * virtual slot; reclaim will find the folio another backend.
+ *
+ * Return: 0 (also when the slot was freed meanwhile), or an error that
+ * stops swapoff.
+ */
+int vswap_unuse_slot(struct swap_info_struct *si, pgoff_t voffset)
+{
+	swp_entry_t ventry = swp_entry(vswap_info->type, voffset);
+	struct swap_cluster_info *ci;
+	struct folio *folio;
+	long moved;
+	int err = 0;
+
+	folio = swap_cache_get_folio(ventry);
+	if (!folio) {
+		folio = swapin_sync(ventry, GFP_HIGHUSER_MOVABLE, BIT(0), NULL,
+				    get_task_policy(current),
+				    NO_INTERLEAVE_INDEX);
+		/* -ENOENT: the slot was freed, and its physical slot too. */
+		if (IS_ERR(folio))
+			return PTR_ERR(folio) == -ENOMEM ? -ENOMEM : 0;
+	}
+
+	folio_lock(folio);
+	folio_wait_writeback(folio);
+	if (!folio_test_swapcache(folio) ||
+	    !folio_matches_swap_entry(folio, ventry))
+		goto out;
+	if (!folio_test_uptodate(folio)) {
+		err = -EIO;
+		goto out;
+	}
+	/* Dirty first: the data must not be dropped once it has no backend. */
+	folio_mark_dirty(folio);
+	ci = swap_cluster_get_and_lock(folio);
+	moved = vswap_drop_backends(ci, swp_cluster_offset(folio->swap),
+				    folio_nr_pages(folio), si->type, false);
+	swap_cluster_unlock(ci);
+	atomic_long_add(moved, &vswap_stats.unuse);
+out:
+	folio_unlock(folio);
+	folio_put(folio);
+	return err;
 }
 
 void vswap_count_kept_resident(struct folio *folio)
@@ -157,12 +463,13 @@ static int vswap_used_get(void *data, u64 *val)
 	return 0;
 }
 
-/* Allocated slots with neither a zswap nor a zero backend. */
+/* Allocated slots with no backend: their data is in the swap cache. */
 static int vswap_swapcache_get(void *data, u64 *val)
 {
 	long rest = atomic_long_read(&vswap_info->inuse_pages) -
 		    atomic_long_read(&vswap_stats.zswap) -
-		    atomic_long_read(&vswap_stats.zero);
+		    atomic_long_read(&vswap_stats.zero) -
+		    atomic_long_read(&vswap_stats.phys);
 
 	*val = max(rest, 0L);
 	return 0;
@@ -199,6 +506,12 @@ static int __init vswap_debugfs_init(void)
 		{ "zswap", &vswap_stats.zswap },
 		{ "zero", &vswap_stats.zero },
 		{ "clusters", &vswap_stats.clusters },
+		{ "phys", &vswap_stats.phys },
+		{ "rmap", &vswap_stats.rmap },
+		{ "phys_writeout", &vswap_stats.phys_writeout },
+		{ "writeback", &vswap_stats.writeback },
+		{ "phys_alloc_fail", &vswap_stats.phys_alloc_fail },
+		{ "unuse", &vswap_stats.unuse },
 	};
 	struct dentry *dir;
 	int i;
@@ -212,6 +525,7 @@ static int __init vswap_debugfs_init(void)
 				   &vswap_swapcache_fops);
 	debugfs_create_file_unsafe("meta_bytes", 0444, dir, NULL,
 				   &vswap_meta_fops);
+	debugfs_create_bool("enabled", 0644, dir, &vswap_enabled);
 	for (i = 0; i < ARRAY_SIZE(counters); i++)
 		debugfs_create_file_unsafe(counters[i].name, 0444, dir,
 					   counters[i].counter,

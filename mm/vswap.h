@@ -43,8 +43,15 @@
  * slot's zero flag is set and the data is a page of zeroes.
  * ZSWAP: the compressed copy; zswap_entry comes from a slab with at least
  * 8-byte alignment, so the two low bits are free for the tag.
- * PHYS: a physical swap slot holds the data (reserved for the physical
- * backend; nothing stores it yet).
+ * PHYS: a physical swap slot holds the data. That slot's swap table entry
+ * is a reverse map to the virtual slot (Rmap in mm/swap_table.h), so
+ * swapoff finds the virtual slots a device backs without a page-table
+ * walk. The physical slot is charged to memory.swap (by the memcg id of the
+ * virtual slot); nothing else is, so memory.swap.max limits disk use only.
+ * A large folio gets a contiguous physical run, or is not written out.
+ *
+ * The zero flag and a backend are never set together: writing a zero page
+ * drops the backend, and any other write clears the zero flag first.
  *
  * Locking
  * -------
@@ -54,9 +61,24 @@
  *   in the swap cache (swap-out, swap-in), or when the slot is freed; so a
  *   holder of that folio lock sees a stable backend.
  * - zswap entries are freed under the virtual cluster lock, as 7.3 frees
- *   them under the physical one from swap_range_free().
- * - Lock order: virtual ci->lock -> si->lock (cluster lists) and
- *   virtual ci->lock -> xa_lock(&si->vclusters).
+ *   them under the physical one from swap_range_free(). Physical slots are
+ *   freed under it too, taking the physical cluster lock inside it.
+ * - A physical slot is allocated (reverse map written under the physical
+ *   cluster lock alone) before the virtual slot is pointed at it, and both
+ *   happen with the folio locked; so a reverse map whose virtual slot does
+ *   not name it back is either being set up or being freed, and whoever
+ *   holds the folio lock sees which.
+ * - Lock order (lockdep knows the two cluster lock classes apart: they are
+ *   initialised in different places):
+ *
+ *     folio lock
+ *       -> virtual ci->lock
+ *            -> physical ci->lock -> physical si->lock
+ *            -> virtual si->lock (cluster lists)
+ *            -> xa_lock(&si->vclusters)
+ *
+ *   Nothing takes a virtual cluster lock with a physical one held: swapoff
+ *   reads a reverse map, drops the physical lock, then locks the folio.
  */
 
 #include <linux/atomic.h>
@@ -85,7 +107,16 @@ struct vswap_stats {
 	atomic_long_t alloc_reject;	/* failed virtual allocations */
 	atomic_long_t phys_fallback;	/* folios given physical slots instead */
 	atomic_long_t kept_resident;	/* writeouts no backend would take */
+	atomic_long_t phys;		/* slots backed by a physical slot */
+	atomic_long_t rmap;		/* physical slots with a reverse map */
+	atomic_long_t phys_writeout;	/* pages zswap refused, sent to disk */
+	atomic_long_t writeback;	/* zswap entries moved to disk */
+	atomic_long_t phys_alloc_fail;	/* no physical slot (or memory.swap) */
+	atomic_long_t unuse;		/* slots moved off a device by swapoff */
 };
+
+/* debugfs vswap/enabled: take new virtual slots (default) or not. */
+extern bool vswap_enabled;
 
 extern struct vswap_stats vswap_stats;
 
@@ -173,6 +204,17 @@ void vswap_release_backends(struct swap_cluster_info *ci,
 			    unsigned int ci_off, unsigned int nr);
 void vswap_count_kept_resident(struct folio *folio);
 
+/* The physical backend (mm/vswap.c, allocation in mm/swapfile.c). */
+swp_entry_t vswap_phys_alloc(struct folio *folio);
+swp_entry_t vswap_folio_phys(struct folio *folio);
+int vswap_folio_alloc_phys(struct folio *folio, swp_entry_t *physp);
+void vswap_phys_abort(struct folio *folio, swp_entry_t phys);
+void vswap_folio_set_phys(struct folio *folio, swp_entry_t phys);
+int vswap_prepare_writeout(struct folio *folio);
+int vswap_unuse_slot(struct swap_info_struct *si, pgoff_t voffset);
+bool vswap_range_readable(struct swap_cluster_info *ci, unsigned int ci_off,
+			  unsigned int nr);
+
 #ifdef CONFIG_ZSWAP
 void zswap_vswap_free(struct zswap_entry *entry);
 #else
@@ -212,6 +254,29 @@ static inline void vswap_count_kept_resident(struct folio *folio)
 {
 }
 
+static inline swp_entry_t vswap_folio_phys(struct folio *folio)
+{
+	return (swp_entry_t){ 0 };
+}
+
+static inline bool vswap_range_readable(struct swap_cluster_info *ci,
+					unsigned int ci_off, unsigned int nr)
+{
+	return true;
+}
+
 #endif /* CONFIG_VSWAP */
+
+/*
+ * The slot a folio's IO goes to: its own, or for virtual slots the
+ * physical slots that back them. Stable while the folio is locked or
+ * under writeback.
+ */
+static inline swp_entry_t swap_folio_io_entry(struct folio *folio)
+{
+	if (swp_entry_is_vswap(folio->swap))
+		return vswap_folio_phys(folio);
+	return folio->swap;
+}
 
 #endif /* _MM_VSWAP_H */

@@ -4,11 +4,12 @@
 # while the data is swapped out and after the workload exits.
 #
 # With a swap device, memory.zswap.max keeps zswap (charged to the memcg)
-# to part of the limit, so the rest goes to disk. With none (make run
-# boots that way), only zswap and zero pages can take data: the
-# incompressible part is kept small enough to stay resident, and on a
-# vswap kernel the /sys/kernel/debug/vswap counters must show the zswap
-# and zero backends at the peak and return to idle after exit.
+# to part of the limit, so the rest goes to disk; on a vswap kernel the
+# disk must be reached through virtual slots (vswap/phys > 0 at the peak).
+# With none (make run boots that way), only zswap and zero pages can take
+# data: the incompressible part is kept small enough to stay resident, and
+# on a vswap kernel the zswap and zero backends must be used. Either way
+# the /sys/kernel/debug/vswap counters must return to idle after exit.
 
 cg=/sys/fs/cgroup/swapload
 vs=/sys/kernel/debug/vswap
@@ -28,7 +29,7 @@ swap_counters
 echo "--- $cg/memory.stat (swap/zswap lines)"
 grep -E 'swap|zswp' $cg/memory.stat
 show $cg/memory.swap.current $cg/memory.zswap.current
-[ -d $vs ] && cat $vs/zswap $vs/zero >/tmp/peak.vswap
+[ -d $vs ] && cat $vs/zswap $vs/zero $vs/phys >/tmp/peak.vswap
 true
 PEAK
 
@@ -39,16 +40,21 @@ echo "=== counters after exit"
 swap_counters
 rmdir $cg
 
-if [ -d $vs ] && [ "$(wc -l </proc/swaps)" -le 1 ]; then
-	{ read -r zswap; read -r zero; } </tmp/peak.vswap
+if [ -d $vs ]; then
+	{ read -r zswap; read -r zero; read -r phys; } </tmp/peak.vswap
 	used=$(cat $vs/used)
-	echo "=== vswap: at the peak zswap=$zswap zero=$zero slots; used $idle_used before, $used after"
+	echo "=== vswap: at the peak zswap=$zswap zero=$zero phys=$phys slots; used $idle_used before, $used after"
 	if [ "${zswap:-0}" -le 0 ] || [ "${zero:-0}" -le 0 ]; then
 		echo "FAIL: the zswap and zero backends of vswap were not used"
 		rc=1
 	fi
-	if [ "$used" != "$idle_used" ]; then
-		echo "FAIL: virtual slots leaked: $used in use after exit, $idle_used before"
+	if [ "$(wc -l </proc/swaps)" -gt 1 ] && [ "${phys:-0}" -le 0 ]; then
+		echo "FAIL: nothing reached the swap device through virtual slots"
+		rc=1
+	fi
+	if [ "$used" != "$idle_used" ] || [ "$(cat $vs/phys)" != 0 ] ||
+	   [ "$(cat $vs/rmap)" != 0 ]; then
+		echo "FAIL: slots leaked: used $used (idle $idle_used), phys $(cat $vs/phys), rmap $(cat $vs/rmap) after exit"
 		rc=1
 	fi
 fi

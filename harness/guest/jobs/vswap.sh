@@ -4,7 +4,7 @@
 # must pass; a skip fails the job too, since this kernel has the layer.
 
 echo "@@SUITE vswap"
-timeout 900 vswap >/tmp/vswap.tap 2>&1
+timeout 900 vswap -f vswap >/tmp/vswap.tap 2>&1
 src=$?
 cat /tmp/vswap.tap
 echo "@@END vswap rc=$src"

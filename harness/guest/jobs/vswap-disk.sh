@@ -1,0 +1,19 @@
+# SPDX-License-Identifier: GPL-2.0
+# The series' kselftests that need a swap device (fixture vswap_disk of
+# tools/testing/selftests/mm/vswap.c): disk behind virtual slots, zswap
+# writeback, memory.swap for disk only, a full device, swapoff through
+# the reverse map, a removed memcg. Every sub-test must pass; a skip fails
+# the job too, since this kernel has the layer and the guest a disk.
+
+echo "@@SUITE vswap-disk"
+timeout 900 vswap -f vswap_disk >/tmp/vswap.tap 2>&1
+src=$?
+cat /tmp/vswap.tap
+echo "@@END vswap-disk rc=$src"
+[ $src -eq 0 ] || rc=1
+grep -q '^# Totals: pass:[1-9][0-9]* fail:0 xfail:0 xpass:0 skip:0 error:0' /tmp/vswap.tap || {
+	echo "vswap-disk: not every sub-test passed"
+	rc=1
+}
+echo "=== counters after the tests"
+swap_counters

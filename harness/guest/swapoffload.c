@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * swapoffload: time swapoff of a device that holds several processes'
+ * data, the same data on every kernel, and check every byte afterwards.
+ *
+ *   swapoffload [-n PROCS] [-m MiB] [-d] DEVICE
+ *     -n PROCS  processes, each with its own region (default 3)
+ *     -m MiB    size of each region (default 32)
+ *     -d        on a vswap kernel, the last process swaps out with the
+ *               virtual layer off (debugfs vswap/enabled = 0), so the
+ *               device holds direct slots next to virtual-backed ones
+ *
+ * Each region is incompressible; the job turns zswap off so that all of
+ * it goes to DEVICE on every kernel. After swapoff(DEVICE) each process
+ * verifies its region; DEVICE is then swapped on again.
+ *
+ * Prints "@@METRIC swapoff_ms N ms". Exit 1 if a region was not at least
+ * 90% swapped out, a byte reads back wrong, or swapoff/swapon fails.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/swap.h>
+#include <sys/wait.h>
+
+#define PAGE 4096UL
+#define ENABLED "/sys/kernel/debug/vswap/enabled"
+
+static void fill_page(uint64_t *w, unsigned long idx, unsigned int proc)
+{
+	uint64_t x = 0x9e3779b97f4a7c15ULL ^ (idx * 0xbf58476d1ce4e5b9ULL) ^
+		     ((uint64_t)proc << 56);
+	unsigned long i;
+
+	for (i = 0; i < PAGE / 8; i++) {
+		x ^= x >> 12;
+		x ^= x << 25;
+		x ^= x >> 27;
+		w[i] = x * 0x2545f4914f6cdd1dULL;
+	}
+}
+
+static long vmswap_kib(void)
+{
+	char line[256];
+	long val = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmSwap: %ld kB", &val) == 1)
+			break;
+	fclose(f);
+	return val;
+}
+
+static int write_str(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n == (ssize_t)strlen(val) ? 0 : -1;
+}
+
+/* A child: fill, page out, report, wait, verify, report. */
+static void child(unsigned int proc, size_t size, int ready, int go)
+{
+	unsigned long pages = size / PAGE, i, bad = 0;
+	uint64_t *expect = malloc(PAGE);
+	uint8_t *mem;
+	long out;
+	char c = 0;
+
+	mem = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED || !expect ||
+	    madvise(mem, size, MADV_NOHUGEPAGE))
+		_exit(1);
+	for (i = 0; i < pages; i++)
+		fill_page((uint64_t *)(mem + i * PAGE), i, proc);
+	if (madvise(mem, size, MADV_PAGEOUT))
+		_exit(1);
+	out = vmswap_kib();
+	printf("swapoffload: process %u: %ld of %zu KiB swapped out\n", proc,
+	       out, size >> 10);
+	fflush(stdout);
+	if (out < (long)(size >> 10) * 9 / 10)
+		_exit(1);
+	if (write(ready, &c, 1) != 1 || read(go, &c, 1) != 1)
+		_exit(1);
+	for (i = 0; i < pages; i++) {
+		fill_page(expect, i, proc);
+		bad += !!memcmp(mem + i * PAGE, expect, PAGE);
+	}
+	printf("swapoffload: process %u: %zu bytes verified, %lu bad pages, VmSwap %ld KiB\n",
+	       proc, size, bad, vmswap_kib());
+	_exit(bad ? 1 : 0);
+}
+
+int main(int argc, char **argv)
+{
+	unsigned int procs = 3, p;
+	int ready[2], go[2], opt, status, direct = 0, rc = 0;
+	size_t size = 32UL << 20;
+	struct timespec t0, t1;
+	const char *dev;
+	pid_t pid;
+	char c = 0;
+
+	while ((opt = getopt(argc, argv, "n:m:d")) != -1) {
+		if (opt == 'n')
+			procs = strtoul(optarg, NULL, 0);
+		else if (opt == 'm')
+			size = strtoul(optarg, NULL, 0) << 20;
+		else if (opt == 'd')
+			direct = 1;
+		else
+			return 2;
+	}
+	if (optind != argc - 1 || !procs || procs > 64 || !size) {
+		fprintf(stderr, "usage: swapoffload [-n PROCS] [-m MiB] [-d] DEVICE\n");
+		return 2;
+	}
+	dev = argv[optind];
+	if (direct && access(ENABLED, W_OK))
+		direct = 0;	/* not a vswap kernel: every slot is direct */
+	if (pipe(ready) || pipe(go))
+		return 1;
+
+	for (p = 0; p < procs; p++) {
+		if (direct && p == procs - 1 && write_str(ENABLED, "0"))
+			return 1;
+		pid = fork();
+		if (pid < 0)
+			return 1;
+		if (!pid)
+			child(p, size, ready[1], go[0]);
+		if (read(ready[0], &c, 1) != 1) {
+			fprintf(stderr, "swapoffload: process %u failed to swap out\n", p);
+			rc = 1;
+		}
+		if (direct && write_str(ENABLED, "1"))
+			rc = 1;
+		if (rc)
+			break;
+	}
+	if (!rc) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		if (swapoff(dev)) {
+			fprintf(stderr, "swapoffload: swapoff %s: %s\n", dev,
+				strerror(errno));
+			rc = 1;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (!rc)
+			printf("@@METRIC swapoff_ms %.0f ms\n",
+			       (t1.tv_sec - t0.tv_sec) * 1e3 +
+			       (t1.tv_nsec - t0.tv_nsec) / 1e6);
+	}
+	for (p = 0; p < procs; p++)
+		if (write(go[1], &c, 1) != 1)
+			rc = 1;
+	close(go[1]);
+	while (wait(&status) > 0)
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			rc = 1;
+	if (swapon(dev, 0) && errno != EBUSY) {
+		fprintf(stderr, "swapoffload: swapon %s: %s\n", dev, strerror(errno));
+		rc = 1;
+	}
+	printf("swapoffload: %s\n", rc ? "FAIL" : "PASS");
+	return rc;
+}
