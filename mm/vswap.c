@@ -27,6 +27,19 @@ static pgoff_t vswap_offset(struct swap_cluster_info *ci, unsigned int ci_off)
 }
 
 /*
+ * Can a run of @nr physical slots from @phys be read or written as one
+ * piece? On a block device, within one cluster; a swap file's extents may
+ * break a numerically contiguous run, so never there (the allocator gives
+ * large runs on block devices only, for the same reason).
+ */
+static bool vswap_phys_run_ok(swp_entry_t phys, unsigned int nr)
+{
+	return nr == 1 ||
+	       ((__swap_entry_to_info(phys)->flags & SWP_BLKDEV) &&
+		swp_cluster_offset(phys) + nr <= SWAPFILE_CLUSTER);
+}
+
+/*
  * Free @nr physical slots from @phys that back the virtual slots from
  * @voffset. They are in one physical cluster.
  */
@@ -247,6 +260,8 @@ static bool vswap_folio_phys_contig(struct folio *folio, swp_entry_t phys)
 	unsigned int ci_off = swp_cluster_offset(folio->swap);
 	unsigned int i, nr = folio_nr_pages(folio);
 
+	if (!vswap_phys_run_ok(phys, nr))
+		return false;
 	for (i = 0; i < nr; i++) {
 		if (vswap_vtab_get(ci, ci_off + i) !=
 		    vswap_phys_to_vtb(swp_entry(swp_type(phys),
@@ -272,6 +287,9 @@ bool vswap_range_readable(struct swap_cluster_info *ci, unsigned int ci_off,
 	lockdep_assert_held(&ci->lock);
 	if (vswap_tag(first) == VSWAP_TAG_ZSWAP)
 		return false;
+	if (vswap_tag(first) == VSWAP_TAG_PHYS &&
+	    !vswap_phys_run_ok(vswap_vtb_to_phys(first), nr))
+		return false;
 	for (i = 1; i < nr; i++) {
 		unsigned long vtb = vswap_vtab_get(ci, ci_off + i);
 
@@ -280,6 +298,23 @@ bool vswap_range_readable(struct swap_cluster_info *ci, unsigned int ci_off,
 			return false;
 	}
 	return true;
+}
+
+bool vswap_entry_sync_io(swp_entry_t entry)
+{
+	struct swap_cluster_info *ci;
+	swp_entry_t phys;
+
+	ci = swap_cluster_lock_live(vswap_info, swp_offset(entry));
+	if (!ci)
+		return true;
+	phys = vswap_vtb_to_phys(vswap_vtab_get(ci, swp_cluster_offset(entry)));
+	swap_cluster_unlock(ci);
+	/* zswap, zero pages and the swap cache are all synchronous. */
+	if (!phys.val)
+		return true;
+	/* A hint, as in do_swap_page(): the device may be going away. */
+	return data_race(__swap_entry_to_info(phys)->flags & SWP_SYNCHRONOUS_IO);
 }
 
 static unsigned short vswap_folio_memcg_id(struct folio *folio)
@@ -370,11 +405,24 @@ void vswap_folio_set_phys(struct folio *folio, swp_entry_t phys)
 int vswap_prepare_writeout(struct folio *folio)
 {
 	swp_entry_t phys = vswap_folio_phys(folio);
+	struct swap_cluster_info *ci;
 	int err;
 
 	/* A device being swapped off is not written to again. */
 	if (!phys.val || !vswap_folio_phys_contig(folio, phys) ||
 	    !(__swap_entry_to_info(phys)->flags & SWP_WRITEOK)) {
+		/*
+		 * Release what is left of an older copy first: its charge
+		 * must not stand in the way of the new one. The locked,
+		 * dirty folio holds the data.
+		 */
+		if (phys.val) {
+			ci = swap_cluster_get_and_lock(folio);
+			vswap_drop_backends(ci, swp_cluster_offset(folio->swap),
+					    folio_nr_pages(folio), VSWAP_ANY,
+					    false);
+			swap_cluster_unlock(ci);
+		}
 		err = vswap_folio_alloc_phys(folio, &phys);
 		if (err)
 			return err;

@@ -212,6 +212,7 @@ void vswap_phys_abort(struct folio *folio, swp_entry_t phys);
 void vswap_folio_set_phys(struct folio *folio, swp_entry_t phys);
 int vswap_prepare_writeout(struct folio *folio);
 int vswap_unuse_slot(struct swap_info_struct *si, pgoff_t voffset);
+bool vswap_entry_sync_io(swp_entry_t entry);
 bool vswap_range_readable(struct swap_cluster_info *ci, unsigned int ci_off,
 			  unsigned int nr);
 
@@ -265,7 +266,32 @@ static inline bool vswap_range_readable(struct swap_cluster_info *ci,
 	return true;
 }
 
+static inline int vswap_prepare_writeout(struct folio *folio)
+{
+	return -ENOSPC;
+}
+
+static inline bool vswap_entry_sync_io(swp_entry_t entry)
+{
+	return true;
+}
+
 #endif /* CONFIG_VSWAP */
+
+/*
+ * Is swap-in from @entry synchronous, so that readahead would not help
+ * and the swap cache is best dropped after it? For a virtual slot that
+ * depends on its backend, not on the virtual device. A hint: the slot is
+ * not pinned.
+ */
+static inline bool swap_entry_sync_io(struct swap_info_struct *si,
+				      swp_entry_t entry)
+{
+	if (swap_info_is_vswap(si))
+		return vswap_entry_sync_io(entry);
+	/* Unlocked, as do_swap_page() always read it: only a hint. */
+	return data_race(si->flags & SWP_SYNCHRONOUS_IO);
+}
 
 /*
  * The slot a folio's IO goes to: its own, or for virtual slots the

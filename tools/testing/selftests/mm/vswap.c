@@ -40,6 +40,7 @@
 #endif
 
 #define VSWAP_DIR	"/sys/kernel/debug/vswap/"
+#define ZSWAP_ENABLED	"/sys/module/zswap/parameters/enabled"
 #define CG_ROOT		"/sys/fs/cgroup"
 #define CG_NAME		CG_ROOT "/vswap_selftest"
 
@@ -285,7 +286,7 @@ static uint8_t *map_aligned(size_t size)
 static int zswap_enabled(void)
 {
 	char c = 0;
-	int fd = open("/sys/module/zswap/parameters/enabled", O_RDONLY);
+	int fd = open(ZSWAP_ENABLED, O_RDONLY);
 
 	if (fd < 0)
 		return 0;
@@ -790,6 +791,7 @@ FIXTURE_SETUP(vswap_disk)
 FIXTURE_TEARDOWN(vswap_disk)
 {
 	write_str(VSWAP_DIR "enabled", "1");
+	write_str(ZSWAP_ENABLED, "Y");
 	swapoff(self->swapfile);
 	unlink(self->swapfile);
 	if (self->dev_off)
@@ -1001,6 +1003,84 @@ TEST_F(vswap_disk, device_full)
 	expect_idle(_metadata, &self->base.idle);
 	EXPECT_EQ(swap_used_kib(self->swapfile), 0);
 
+	ASSERT_EQ(swapoff(self->swapfile), 0);
+	ASSERT_EQ(swapon(self->dev, 0), 0);
+	self->dev_off = 0;
+}
+
+/*
+ * PMD THPs of random data paged out to disk: on a block device each goes
+ * to one contiguous physical run, whole; on a swap file (no large runs)
+ * reclaim splits it and its pages go one by one. Every byte comes back.
+ */
+static void thp_to_disk(struct __test_metadata *_metadata,
+			const struct vswap_baseline *base, bool split)
+{
+	const char *dir = "hugepages-2048kB";
+	size_t size = 4UL << 20, pages = size / page_size, nr_folios = 2;
+	long swpout = thp_stat(dir, "swpout"), splits = read_vmstat("thp_split_page");
+	char old_top[32], old_pmd[32];
+	struct vswap_counters out;
+	long phys;
+	uint8_t *mem;
+
+	ASSERT_EQ(thp_setting("enabled", "madvise", old_top, sizeof(old_top)), 0);
+	ASSERT_EQ(thp_setting(PMD_ENABLED, "inherit", old_pmd, sizeof(old_pmd)), 0);
+	mem = map_aligned(size);
+	ASSERT_NE(mem, NULL);
+	ASSERT_EQ(madvise(mem, size, MADV_HUGEPAGE), 0);
+	fill(mem, size, FILL_RANDOM);
+	ASSERT_EQ(madvise(mem, size, MADV_PAGEOUT), 0);
+
+	snapshot(&out);
+	phys = vdiff(&out, &base->idle).phys;
+	TH_LOG("%zu pages in %zu THPs: phys %ld, THP swpout %ld, THP splits %ld",
+	       pages, nr_folios, phys, thp_stat(dir, "swpout") - swpout,
+	       read_vmstat("thp_split_page") - splits);
+	TH_LOG("swapped %ld, used %ld, kept resident %ld, phys_alloc_fail %ld",
+	       swapped_pages(mem, size), vdiff(&out, &base->idle).used,
+	       vdiff(&out, &base->idle).kept_resident,
+	       vdiff(&out, &base->idle).phys_alloc_fail);
+	EXPECT_EQ(vdiff(&out, &base->idle).rmap, phys);
+	EXPECT_EQ(vdiff(&out, &base->idle).zswap, 0);
+	if (split) {
+		EXPECT_EQ(phys, (long)pages);
+		EXPECT_EQ(read_vmstat("thp_split_page") - splits, (long)nr_folios);
+	} else {
+		EXPECT_EQ(phys, (long)pages);
+		EXPECT_EQ(thp_stat(dir, "swpout") - swpout, (long)nr_folios);
+	}
+	EXPECT_EQ(verify(mem, size, FILL_RANDOM), 0);
+
+	ASSERT_EQ(munmap(mem, size), 0);
+	thp_restore("enabled", old_top);
+	thp_restore(PMD_ENABLED, old_pmd);
+	expect_idle(_metadata, &base->idle);
+}
+
+TEST_F(vswap_disk, thp_to_blockdev)
+{
+	ASSERT_EQ(strncmp(self->dev, "/dev/", 5), 0) {
+		TH_LOG("%s: a block device is needed for large runs", self->dev);
+	}
+	thp_to_disk(_metadata, &self->base, false);
+}
+
+/*
+ * zswap off and a swap file: no large physical run can be had, so the
+ * virtual layer does not take the THPs whole; reclaim splits them before
+ * unmapping, as it does without CONFIG_VSWAP, and every page goes to disk
+ * through its own virtual slot.
+ */
+TEST_F(vswap_disk, thp_to_swapfile_split)
+{
+	ASSERT_EQ(make_swapfile(self->swapfile, 2048), 0);
+	ASSERT_EQ(swapoff(self->dev), 0);
+	self->dev_off = 1;
+	ASSERT_EQ(swapon(self->swapfile, 0), 0);
+	ASSERT_EQ(write_str(ZSWAP_ENABLED, "N"), 0);
+	thp_to_disk(_metadata, &self->base, true);
+	ASSERT_EQ(write_str(ZSWAP_ENABLED, "Y"), 0);
 	ASSERT_EQ(swapoff(self->swapfile), 0);
 	ASSERT_EQ(swapon(self->dev, 0), 0);
 	self->dev_off = 0;
