@@ -287,8 +287,10 @@ static inline bool vswap_entry_sync_io(swp_entry_t entry)
 static inline bool swap_entry_sync_io(struct swap_info_struct *si,
 				      swp_entry_t entry)
 {
+#ifdef CONFIG_VSWAP
 	if (swap_info_is_vswap(si))
 		return vswap_entry_sync_io(entry);
+#endif
 	/* Unlocked, as do_swap_page() always read it: only a hint. */
 	return data_race(si->flags & SWP_SYNCHRONOUS_IO);
 }

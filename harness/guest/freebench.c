@@ -19,7 +19,8 @@
 #include <unistd.h>
 #include <sys/mman.h>
 
-#define PAGE 4096UL
+#include "guest.h"
+
 
 static double now_ms(void)
 {
@@ -27,21 +28,6 @@ static double now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static long vmswap_kib(void)
-{
-	char line[256];
-	long val = -1;
-	FILE *f = fopen("/proc/self/status", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "VmSwap:", 7))
-			val = strtol(line + 7, NULL, 10);
-	fclose(f);
-	return val;
 }
 
 /* Compressible, tagged with the page index so a misplaced page shows. */

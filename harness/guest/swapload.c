@@ -22,7 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PAGE 4096UL
+#include "guest.h"
+
 
 enum kind { ZERO, COMPRESSIBLE, INCOMPRESSIBLE, NR_KINDS };
 static const char *const kind_name[NR_KINDS] = {
@@ -40,19 +41,10 @@ static void fill_compressible(uint8_t *p, unsigned long idx)
 	memcpy(p, &idx, sizeof(idx));
 }
 
-/* Incompressible: xorshift64* stream seeded by the page index. */
+/* Incompressible: a random stream seeded by the page index. */
 static void fill_incompressible(uint8_t *p, unsigned long idx)
 {
-	uint64_t x = 0x9e3779b97f4a7c15ULL ^ (idx * 0xbf58476d1ce4e5b9ULL);
-	uint64_t *w = (uint64_t *)p;
-	unsigned long i;
-
-	for (i = 0; i < PAGE / 8; i++) {
-		x ^= x >> 12;
-		x ^= x << 25;
-		x ^= x >> 27;
-		w[i] = x * 0x2545f4914f6cdd1dULL;
-	}
+	fill_random_page(p, idx * 0xbf58476d1ce4e5b9ULL);
 }
 
 static void fill(enum kind k, uint8_t *p, unsigned long idx)

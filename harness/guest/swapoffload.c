@@ -30,36 +30,15 @@
 #include <sys/swap.h>
 #include <sys/wait.h>
 
-#define PAGE 4096UL
+#include "guest.h"
+
 #define ENABLED "/sys/kernel/debug/vswap/enabled"
 
-static void fill_page(uint64_t *w, unsigned long idx, unsigned int proc)
+/* Incompressible, different for every page of every process. */
+static void fill_page(void *page, unsigned long idx, unsigned int proc)
 {
-	uint64_t x = 0x9e3779b97f4a7c15ULL ^ (idx * 0xbf58476d1ce4e5b9ULL) ^
-		     ((uint64_t)proc << 56);
-	unsigned long i;
-
-	for (i = 0; i < PAGE / 8; i++) {
-		x ^= x >> 12;
-		x ^= x << 25;
-		x ^= x >> 27;
-		w[i] = x * 0x2545f4914f6cdd1dULL;
-	}
-}
-
-static long vmswap_kib(void)
-{
-	char line[256];
-	long val = -1;
-	FILE *f = fopen("/proc/self/status", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmSwap: %ld kB", &val) == 1)
-			break;
-	fclose(f);
-	return val;
+	fill_random_page(page, (idx * 0xbf58476d1ce4e5b9ULL) ^
+				((uint64_t)proc << 56));
 }
 
 static int write_str(const char *path, const char *val)
@@ -89,7 +68,7 @@ static void child(unsigned int proc, size_t size, int ready, int go)
 	    madvise(mem, size, MADV_NOHUGEPAGE))
 		_exit(1);
 	for (i = 0; i < pages; i++)
-		fill_page((uint64_t *)(mem + i * PAGE), i, proc);
+		fill_page(mem + i * PAGE, i, proc);
 	if (madvise(mem, size, MADV_PAGEOUT))
 		_exit(1);
 	out = vmswap_kib();

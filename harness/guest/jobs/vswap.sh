@@ -1,16 +1,20 @@
 # SPDX-License-Identifier: GPL-2.0
-# The series' own kselftests (tools/testing/selftests/mm/vswap.c) on a
-# guest with no swap device: zswap and zero pages only. Every sub-test
-# must pass; a skip fails the job too, since this kernel has the layer.
+# The series' own kselftests (tools/testing/selftests/mm/vswap.c), one
+# fixture: VSWAP_FIXTURE=vswap (the default; boot with --nodisk: zswap and
+# zero pages only) or vswap_disk (with the swap disk: disk behind virtual
+# slots, zswap writeback, memory.swap for disk only, a full device,
+# swapoff through the reverse map, a removed memcg). Every sub-test must
+# pass; a skip fails the job too, since this kernel has the layer.
 
-echo "@@SUITE vswap"
-timeout 900 vswap -f vswap >/tmp/vswap.tap 2>&1
+fixture=${VSWAP_FIXTURE:-vswap}
+echo "@@SUITE $fixture"
+timeout 900 vswap -f "$fixture" >/tmp/vswap.tap 2>&1
 src=$?
 cat /tmp/vswap.tap
-echo "@@END vswap rc=$src"
+echo "@@END $fixture rc=$src"
 [ $src -eq 0 ] || rc=1
 grep -q '^# Totals: pass:[1-9][0-9]* fail:0 xfail:0 xpass:0 skip:0 error:0' /tmp/vswap.tap || {
-	echo "vswap: not every sub-test passed"
+	echo "$fixture: not every sub-test passed"
 	rc=1
 }
 echo "=== counters after the tests"

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the guest programs (the C files of harness/guest),
+ * each built statically on its own by harness/payload.
+ */
+#ifndef VSWAP_GUEST_H
+#define VSWAP_GUEST_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PAGE 4096UL
+
+/* VmSwap of this process in KiB (swap entries in its page tables), or -1. */
+static inline long vmswap_kib(void)
+{
+	char line[256];
+	long val = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "VmSwap:", 7))
+			val = strtol(line + 7, NULL, 10);
+	fclose(f);
+	return val;
+}
+
+/* One incompressible page: an xorshift64* stream from @seed. */
+static inline void fill_random_page(void *page, uint64_t seed)
+{
+	uint64_t x = 0x9e3779b97f4a7c15ULL ^ seed;
+	uint64_t *w = page;
+	unsigned long i;
+
+	for (i = 0; i < PAGE / 8; i++) {
+		x ^= x >> 12;
+		x ^= x << 25;
+		x ^= x >> 27;
+		w[i] = x * 0x2545f4914f6cdd1dULL;
+	}
+}
+
+#endif
