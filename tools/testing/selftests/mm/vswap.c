@@ -175,28 +175,37 @@ static long verify(uint8_t *mem, size_t size, enum fill_kind kind)
 	return bad;
 }
 
-/* Pages of [mem, mem + size) whose PTE holds a swap entry. */
-static long swapped_pages(uint8_t *mem, size_t size)
+/* The pagemap entries of [mem, mem + size), to free(); NULL on error. */
+static uint64_t *read_pagemap(uint8_t *mem, size_t size)
 {
-	unsigned long n = size / page_size, i;
-	uint64_t *ents = calloc(n, sizeof(*ents));
-	long swapped = 0;
-	ssize_t got;
+	size_t len = size / page_size * sizeof(uint64_t);
+	uint64_t *ents = malloc(len);
+	ssize_t got = -1;
 	int fd;
 
 	fd = open("/proc/self/pagemap", O_RDONLY);
-	if (fd < 0 || !ents) {
+	if (fd >= 0 && ents)
+		got = pread(fd, ents, len,
+			    (uintptr_t)mem / page_size * sizeof(uint64_t));
+	if (fd >= 0)
+		close(fd);
+	if (got != (ssize_t)len) {
 		free(ents);
-		return -1;
+		return NULL;
 	}
-	got = pread(fd, ents, n * sizeof(*ents),
-		    (uintptr_t)mem / page_size * sizeof(*ents));
-	close(fd);
-	if (got != (ssize_t)(n * sizeof(*ents))) {
-		free(ents);
+	return ents;
+}
+
+/* Pages of [mem, mem + size) whose PTE holds a swap entry. */
+static long swapped_pages(uint8_t *mem, size_t size)
+{
+	uint64_t *ents = read_pagemap(mem, size);
+	unsigned long i;
+	long swapped = 0;
+
+	if (!ents)
 		return -1;
-	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < size / page_size; i++)
 		swapped += !!(ents[i] & PM_SWAP);
 	free(ents);
 	return swapped;
@@ -208,21 +217,13 @@ static long swapped_pages(uint8_t *mem, size_t size)
  */
 static int swap_type_of(uint8_t *mem, size_t size)
 {
-	unsigned long n = size / page_size, i;
-	uint64_t *ents = calloc(n, sizeof(*ents));
+	uint64_t *ents = read_pagemap(mem, size);
+	unsigned long i;
 	int type = -1, t;
-	ssize_t got;
-	int fd;
 
-	fd = open("/proc/self/pagemap", O_RDONLY);
-	if (fd < 0 || !ents) {
-		free(ents);
+	if (!ents)
 		return -2;
-	}
-	got = pread(fd, ents, n * sizeof(*ents),
-		    (uintptr_t)mem / page_size * sizeof(*ents));
-	close(fd);
-	for (i = 0; got == (ssize_t)(n * sizeof(*ents)) && i < n; i++) {
+	for (i = 0; i < size / page_size; i++) {
 		if (!(ents[i] & PM_SWAP))
 			continue;
 		t = ents[i] & 0x1f;	/* bits 0-4: swap type */
@@ -232,7 +233,7 @@ static int swap_type_of(uint8_t *mem, size_t size)
 			type = -2;
 	}
 	free(ents);
-	return got == (ssize_t)(n * sizeof(*ents)) ? type : -2;
+	return type;
 }
 
 /* Pages mincore() reports in memory (a swap cache page counts). */
