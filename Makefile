@@ -3,7 +3,7 @@
 
 H := harness
 
-.PHONY: run test bench deps fetch tree build payload series refresh \
+.PHONY: run test bench bisect deps fetch tree build payload series refresh \
 	tree-reset checkpatch clean distclean help
 
 help:
@@ -20,6 +20,10 @@ test:
 ## make bench       bench/*.sh on base and vswap, interleaved (RUNS=3, BENCH=name)
 bench:
 	@$(H)/bench
+
+## make bisect      every prefix of the series: build =y and =n, boot =y (FROM=N)
+bisect:
+	@$(H)/bisect
 
 ## make deps        install missing Debian packages
 deps:
