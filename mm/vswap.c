@@ -1,22 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Virtual swap space: backend bookkeeping of virtual slots and the
- * /sys/kernel/debug/vswap/ interface. The device itself and its dynamic
- * clusters live in mm/swapfile.c; the layout and the locking rules are
- * described in mm/vswap.h.
+ * Virtual swap space: what backs each virtual slot (zswap, a zero page, a
+ * physical slot), moving data between backends, swapoff of a device that
+ * backs virtual slots, and the /sys/kernel/debug/vswap/ interface. The
+ * device itself, its dynamic clusters and its allocator live in
+ * mm/swapfile.c; the layout and the locking rules are described in
+ * mm/vswap.h.
  */
+
+#define pr_fmt(fmt) "vswap: " fmt
 
 #include <linux/debugfs.h>
 #include <linux/init.h>
 #include <linux/mempolicy.h>
 #include <linux/mm.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
+#include <linux/swap_ops.h>
 #include "swap.h"
 #include "swap_table.h"
 #include "vswap.h"
 
-/* Physical slots are dropped for any device (VSWAP_ANY) or one type. */
+/*
+ * vswap_drop_backends() drops every backend (VSWAP_ANY), the physical
+ * slots only (VSWAP_PHYS), or the physical slots of one swap type (>= 0).
+ */
 #define VSWAP_ANY	(-1)
+#define VSWAP_PHYS	(-2)
 
 bool vswap_enabled __read_mostly = true;
 
@@ -27,17 +37,43 @@ static pgoff_t vswap_offset(struct swap_cluster_info *ci, unsigned int ci_off)
 }
 
 /*
- * Can a run of @nr physical slots from @phys be read or written as one
- * piece? On a block device, within one cluster; a swap file's extents may
- * break a numerically contiguous run, so never there (the allocator gives
- * large runs on block devices only, for the same reason).
+ * Count an incompressible hint (see mm/vswap.h) set (@nr 1) or cleared
+ * (-1) on a slot: globally and in the memcg of the slot, so that reclaim
+ * can tell when a cgroup's anon memory is all data zswap refused
+ * (vswap_anon_compressible()). The counts are exact, not statistics
+ * flushed later: reclaim that believed them stale could OOM early.
  */
-static bool vswap_phys_run_ok(swp_entry_t phys, unsigned int nr)
+static void vswap_count_incompressible(struct swap_cluster_info *ci,
+				       unsigned int ci_off, long nr)
 {
-	return nr == 1 ||
-	       ((__swap_entry_to_info(phys)->flags & SWP_BLKDEV) &&
-		swp_cluster_offset(phys) + nr <= SWAPFILE_CLUSTER);
+#ifdef CONFIG_MEMCG
+	struct mem_cgroup *memcg;
+
+	rcu_read_lock();
+	memcg = mem_cgroup_from_private_id(__swap_cgroup_get(ci, ci_off));
+	if (memcg)
+		atomic_long_add(nr, &memcg->vswap_incomp);
+	rcu_read_unlock();
+#endif
+	atomic_long_add(nr, &vswap_stats.incompressible);
 }
+
+/* Set the vtab entry of a slot, keeping the count of hints. */
+static unsigned long vswap_vtab_set(struct swap_cluster_info *ci,
+				    unsigned int ci_off, unsigned long vtb)
+{
+	unsigned long old = vswap_vtab_xchg(ci, ci_off, vtb);
+	long delta = (long)vswap_vtb_is_incompressible(vtb) -
+		     (long)vswap_vtb_is_incompressible(old);
+
+	if (delta)
+		vswap_count_incompressible(ci, ci_off, delta);
+	return old;
+}
+
+/*********************************
+ * releasing backends
+ *********************************/
 
 /*
  * Free @nr physical slots from @phys that back the virtual slots from
@@ -97,8 +133,9 @@ static void vswap_phys_run_add(struct vswap_phys_run *run, swp_entry_t phys,
 }
 
 /*
- * Drop the backends of a range of virtual slots: zswap entries and
- * physical slots, or only the physical slots of swap type @phys_type.
+ * Drop the backends of a range of virtual slots: zswap entries, physical
+ * slots, poison and incompressible hints (@phys_type VSWAP_ANY), or only
+ * the physical slots (VSWAP_PHYS), or only those of swap type @phys_type.
  * @freeing: the slots are being freed, so count their zero flags out.
  * Returns how many slots lost a backend.
  *
@@ -109,7 +146,7 @@ static long vswap_drop_backends(struct swap_cluster_info *ci,
 				int phys_type, bool freeing)
 {
 	struct vswap_phys_run run = { .nr = 0 };
-	long nr_zswap = 0, nr_zero = 0, nr_phys = 0;
+	long nr_zswap = 0, nr_zero = 0, nr_phys = 0, nr_poison = 0;
 	unsigned int ci_end = ci_off + nr;
 	swp_entry_t phys;
 	unsigned long vtb;
@@ -120,26 +157,24 @@ static long vswap_drop_backends(struct swap_cluster_info *ci,
 		if (freeing)
 			nr_zero += __swap_table_test_zero(ci, ci_off);
 		vtb = vswap_vtab_get(ci, ci_off);
-		switch (vswap_tag(vtb)) {
-		case VSWAP_TAG_ZSWAP:
-			if (phys_type != VSWAP_ANY)
-				continue;
-			vswap_vtab_xchg(ci, ci_off, vswap_none_to_vtb());
-			zswap_vswap_free(vswap_vtb_to_zswap(vtb));
-			nr_zswap++;
-			break;
-		case VSWAP_TAG_PHYS:
+		if (vswap_vtb_is_phys(vtb)) {
 			phys = vswap_vtb_to_phys(vtb);
-			if (phys_type != VSWAP_ANY && swp_type(phys) != phys_type)
+			if (phys_type >= 0 && swp_type(phys) != phys_type)
 				continue;
-			vswap_vtab_xchg(ci, ci_off, vswap_none_to_vtb());
+			vswap_vtab_set(ci, ci_off, vswap_none_to_vtb());
 			vswap_phys_run_add(&run, phys, vswap_offset(ci, ci_off),
 					   __swap_cgroup_get(ci, ci_off));
 			nr_phys++;
-			break;
-		default:
-			VM_WARN_ON_ONCE(vtb);
-			break;
+		} else if (phys_type != VSWAP_ANY || !vtb) {
+			continue;
+		} else if (vswap_vtb_is_zswap(vtb)) {
+			vswap_vtab_set(ci, ci_off, vswap_none_to_vtb());
+			zswap_vswap_free(vswap_vtb_to_zswap(vtb));
+			nr_zswap++;
+		} else {
+			/* Poison, or an incompressible hint: no backend. */
+			vswap_vtab_set(ci, ci_off, vswap_none_to_vtb());
+			nr_poison += vswap_vtb_is_poison(vtb);
 		}
 	}
 	vswap_phys_run_flush(&run);
@@ -149,8 +184,24 @@ static long vswap_drop_backends(struct swap_cluster_info *ci,
 		atomic_long_sub(nr_phys, &vswap_stats.phys);
 	if (nr_zero)
 		atomic_long_sub(nr_zero, &vswap_stats.zero);
-	return nr_zswap + nr_phys;
+	if (nr_poison)
+		atomic_long_sub(nr_poison, &vswap_stats.poison);
+	return nr_zswap + nr_phys + nr_poison;
 }
+
+/*
+ * Release the backends of @nr slots that are being freed, and forget their
+ * zero flags for the counters: one pass under the lock the free path holds.
+ */
+void vswap_release_backends(struct swap_cluster_info *ci,
+			    unsigned int ci_off, unsigned int nr)
+{
+	vswap_drop_backends(ci, ci_off, nr, VSWAP_ANY, true);
+}
+
+/*********************************
+ * the zswap index and zero pages
+ *********************************/
 
 /*
  * Set the backend of one virtual slot to @zentry, or with @zentry NULL
@@ -163,28 +214,27 @@ struct zswap_entry *vswap_zswap_store(swp_entry_t entry,
 				      struct zswap_entry *zentry)
 {
 	unsigned int ci_off = swp_cluster_offset(entry);
+	struct zswap_entry *old = NULL;
 	struct swap_cluster_info *ci;
-	unsigned long old;
+	unsigned long vtb;
 
 	ci = swap_cluster_lock(vswap_info, swp_offset(entry));
-	old = vswap_vtab_get(ci, ci_off);
-	if (vswap_tag(old) == VSWAP_TAG_PHYS) {
-		/* Erasing zswap leaves the disk copy for the write to reuse. */
-		if (zentry)
-			vswap_drop_backends(ci, ci_off, 1, VSWAP_ANY, false);
-		old = vswap_none_to_vtb();
+	vtb = vswap_vtab_get(ci, ci_off);
+	if (vswap_vtb_is_zswap(vtb)) {
+		old = vswap_vtb_to_zswap(vtb);
+		atomic_long_dec(&vswap_stats.zswap);
+		vswap_vtab_set(ci, ci_off, vswap_none_to_vtb());
+	} else if (zentry && vtb) {
+		/* Erasing zswap leaves a disk copy for the write to reuse. */
+		vswap_drop_backends(ci, ci_off, 1, VSWAP_ANY, false);
 	}
 	if (zentry) {
-		vswap_vtab_xchg(ci, ci_off, vswap_zswap_to_vtb(zentry));
-		if (vswap_tag(old) != VSWAP_TAG_ZSWAP)
-			atomic_long_inc(&vswap_stats.zswap);
-	} else if (vswap_tag(old) == VSWAP_TAG_ZSWAP) {
-		vswap_vtab_xchg(ci, ci_off, vswap_none_to_vtb());
-		atomic_long_dec(&vswap_stats.zswap);
+		vswap_vtab_set(ci, ci_off, vswap_zswap_to_vtb(zentry));
+		atomic_long_inc(&vswap_stats.zswap);
 	}
 	swap_cluster_unlock(ci);
 
-	return vswap_vtb_to_zswap(old);
+	return old;
 }
 
 struct zswap_entry *vswap_zswap_erase(swp_entry_t entry)
@@ -195,18 +245,46 @@ struct zswap_entry *vswap_zswap_erase(swp_entry_t entry)
 /* Context: the folio of the slot is locked in the swap cache. */
 struct zswap_entry *vswap_zswap_load(swp_entry_t entry)
 {
-	return vswap_vtb_to_zswap(vswap_vtab_get(__swap_entry_to_cluster(entry),
-						 swp_cluster_offset(entry)));
+	struct swap_cluster_info *ci = __swap_entry_to_cluster(entry);
+	unsigned long vtb;
+
+	vtb = atomic_long_read(&to_vswap_cluster(ci)->vtab[swp_cluster_offset(entry)]);
+	return vswap_vtb_is_zswap(vtb) ? vswap_vtb_to_zswap(vtb) : NULL;
 }
 
 /*
- * Release the backends of @nr slots that are being freed, and forget their
- * zero flags for the counters: one pass under the lock the free path holds.
+ * zswap refused the page of virtual slot @entry as incompressible: note it
+ * on the slot, if it has no backend, so that reclaim does not compress the
+ * same data again (see "The virtual table" in mm/vswap.h).
+ *
+ * Context: the folio of the slot is locked in the swap cache.
  */
-void vswap_release_backends(struct swap_cluster_info *ci,
-			    unsigned int ci_off, unsigned int nr)
+void vswap_set_incompressible(swp_entry_t entry)
 {
-	vswap_drop_backends(ci, ci_off, nr, VSWAP_ANY, true);
+	unsigned int ci_off = swp_cluster_offset(entry);
+	struct swap_cluster_info *ci;
+
+	ci = swap_cluster_lock(vswap_info, swp_offset(entry));
+	if (vswap_vtb_is_none(vswap_vtab_get(ci, ci_off)))
+		vswap_vtab_set(ci, ci_off, vswap_none_to_vtb() |
+					   VSWAP_NONE_INCOMP);
+	swap_cluster_unlock(ci);
+}
+
+/*
+ * Did zswap refuse the data of @folio, unchanged since? One refused page
+ * is enough: zswap takes a large folio whole or not at all.
+ *
+ * Context: the folio is locked in the swap cache.
+ */
+bool vswap_folio_incompressible(struct folio *folio)
+{
+	unsigned int i;
+
+	for (i = 0; i < folio_nr_pages(folio); i++)
+		if (vswap_vtb_is_incompressible(vswap_folio_vtab(folio, i)))
+			return true;
+	return false;
 }
 
 /*
@@ -243,38 +321,86 @@ void vswap_folio_set_zero(struct folio *folio, bool zero)
 		atomic_long_add(delta, &vswap_stats.zero);
 }
 
+/*********************************
+ * what backs a slot
+ *********************************/
+
+/* The physical slot backing page @i of @folio, or 0. */
+swp_entry_t vswap_folio_page_phys(struct folio *folio, unsigned int i)
+{
+	unsigned long vtb = vswap_folio_vtab(folio, i);
+
+	return vswap_vtb_is_phys(vtb) ? vswap_vtb_to_phys(vtb) :
+					(swp_entry_t){ 0 };
+}
+
 /*
- * The physical slot backing the first virtual slot of @folio, or 0.
+ * The physical slot backing the first virtual slot of @folio, or 0: where
+ * its IO goes when it is one contiguous run.
  * Context: the folio is locked in the swap cache or under writeback.
  */
 swp_entry_t vswap_folio_phys(struct folio *folio)
 {
-	return vswap_vtb_to_phys(vswap_vtab_get(__swap_entry_to_cluster(folio->swap),
-						swp_cluster_offset(folio->swap)));
+	return vswap_folio_page_phys(folio, 0);
 }
 
-/* Do the slots of @folio have one contiguous physical run from @phys? */
-static bool vswap_folio_phys_contig(struct folio *folio, swp_entry_t phys)
+/* Was the data of @folio lost (see POISON in mm/vswap.h)? */
+bool vswap_folio_poisoned(struct folio *folio)
 {
-	struct swap_cluster_info *ci = __swap_entry_to_cluster(folio->swap);
-	unsigned int ci_off = swp_cluster_offset(folio->swap);
-	unsigned int i, nr = folio_nr_pages(folio);
+	return vswap_vtb_is_poison(vswap_folio_vtab(folio, 0));
+}
 
-	if (!vswap_phys_run_ok(phys, nr))
+/*
+ * Can a run of @nr physical slots from @phys be read or written as one
+ * piece? On a block device, within one cluster; a swap file's extents may
+ * break a numerically contiguous run, so never there (the allocator gives
+ * large runs on block devices only, for the same reason).
+ */
+static bool vswap_phys_run_ok(swp_entry_t phys, unsigned int nr)
+{
+	return nr == 1 ||
+	       ((__swap_entry_to_info(phys)->flags & SWP_BLKDEV) &&
+		swp_cluster_offset(phys) + nr <= SWAPFILE_CLUSTER);
+}
+
+/*
+ * Is every page of @folio backed by a physical slot, and if @contig, all
+ * of them one run that can be written as one piece?
+ */
+static bool vswap_folio_all_phys(struct folio *folio, bool contig)
+{
+	unsigned int i, nr = folio_nr_pages(folio);
+	swp_entry_t first = vswap_folio_phys(folio);
+
+	if (!first.val || (contig && !vswap_phys_run_ok(first, nr)))
 		return false;
-	for (i = 0; i < nr; i++) {
-		if (vswap_vtab_get(ci, ci_off + i) !=
-		    vswap_phys_to_vtb(swp_entry(swp_type(phys),
-						swp_offset(phys) + i)))
+	for (i = 1; i < nr; i++) {
+		unsigned long vtb = vswap_folio_vtab(folio, i);
+		swp_entry_t next = swp_entry(swp_type(first),
+					     swp_offset(first) + i);
+
+		if (!vswap_vtb_is_phys(vtb))
+			return false;
+		if (contig && vtb != vswap_phys_to_vtb(next))
 			return false;
 	}
 	return true;
 }
 
 /*
+ * Does @folio, about to be written, have physical slots that are not one
+ * run, so that its pages go to disk one piece each?
+ * Context: the folio is locked in the swap cache or under writeback.
+ */
+bool vswap_folio_phys_scattered(struct folio *folio)
+{
+	return folio_test_large(folio) && !vswap_folio_all_phys(folio, true);
+}
+
+/*
  * Can @nr virtual slots from @ci_off be read into one large folio? Only if
  * one read does it: all zero pages (no backend) or one contiguous physical
- * run; zswap loads one page at a time.
+ * run; zswap loads one page at a time, and lost data fails one page.
  *
  * Context: ci->lock held.
  */
@@ -284,37 +410,83 @@ bool vswap_range_readable(struct swap_cluster_info *ci, unsigned int ci_off,
 	unsigned long first = vswap_vtab_get(ci, ci_off);
 	unsigned int i;
 
-	lockdep_assert_held(&ci->lock);
-	if (vswap_tag(first) == VSWAP_TAG_ZSWAP)
+	if (vswap_vtb_is_zswap(first) || vswap_vtb_is_poison(first))
 		return false;
-	if (vswap_tag(first) == VSWAP_TAG_PHYS &&
+	if (vswap_vtb_is_phys(first) &&
 	    !vswap_phys_run_ok(vswap_vtb_to_phys(first), nr))
 		return false;
 	for (i = 1; i < nr; i++) {
 		unsigned long vtb = vswap_vtab_get(ci, ci_off + i);
 
-		if (vswap_tag(first) == VSWAP_TAG_NONE ? vtb :
+		if (vswap_vtb_is_none(first) ? vtb :
 		    vtb != first + ((unsigned long)i << VSWAP_PHYS_OFF_SHIFT))
 			return false;
 	}
 	return true;
 }
 
-bool vswap_entry_sync_io(swp_entry_t entry)
+/*
+ * The flags of the device behind vtab entry @vtb (see
+ * swap_entry_backend_flags()): data in memory is read synchronously and
+ * has no writeback in flight to any device.
+ */
+static unsigned long vswap_vtb_flags(unsigned long vtb)
+{
+	if (!vswap_vtb_is_phys(vtb))
+		return SWP_SYNCHRONOUS_IO;
+	/* A hint: the device may be going away. */
+	return data_race(__swap_entry_to_info(vswap_vtb_to_phys(vtb))->flags);
+}
+
+/* swap_entry_backend_flags() of a virtual slot that may be freed meanwhile. */
+unsigned long vswap_entry_backend_flags(swp_entry_t entry)
 {
 	struct swap_cluster_info *ci;
-	swp_entry_t phys;
+	unsigned long vtb;
 
 	ci = swap_cluster_lock_live(vswap_info, swp_offset(entry));
 	if (!ci)
-		return true;
-	phys = vswap_vtb_to_phys(vswap_vtab_get(ci, swp_cluster_offset(entry)));
+		return SWP_SYNCHRONOUS_IO;
+	vtb = vswap_vtab_get(ci, swp_cluster_offset(entry));
 	swap_cluster_unlock(ci);
-	/* zswap, zero pages and the swap cache are all synchronous. */
-	if (!phys.val)
-		return true;
-	/* A hint, as in do_swap_page(): the device may be going away. */
-	return data_race(__swap_entry_to_info(phys)->flags & SWP_SYNCHRONOUS_IO);
+	return vswap_vtb_flags(vtb);
+}
+
+/* swap_folio_backend_flags() of a folio of virtual slots. */
+unsigned long vswap_folio_backend_flags(struct folio *folio)
+{
+	unsigned long flags = vswap_vtb_flags(vswap_folio_vtab(folio, 0));
+	unsigned int i;
+
+	for (i = 1; i < folio_nr_pages(folio); i++)
+		flags |= vswap_vtb_flags(vswap_folio_vtab(folio, i)) &
+			 SWP_STABLE_WRITES;
+	return flags;
+}
+
+/*
+ * The swap_ops flags that apply to writing @folio out. A folio with no
+ * physical slot yet may be given one on any device at writeout, so while
+ * a device that needs NOFS reclaim is on, it needs it too.
+ */
+unsigned int vswap_folio_backend_ops_flags(struct folio *folio)
+{
+	swp_entry_t phys = vswap_folio_phys(folio);
+
+	if (phys.val)
+		return __swap_entry_to_info(phys)->ops->flags;
+	return vswap_nofs_devices() ? SWAP_OPS_F_REQUIRE_NOFS : 0;
+}
+
+/*********************************
+ * the physical backend
+ *********************************/
+
+static unsigned short vswap_slot_memcg_id(struct swap_cluster_info *ci,
+					  unsigned int ci_off)
+{
+	lockdep_assert_held(&ci->lock);
+	return __swap_cgroup_get(ci, ci_off);
 }
 
 static unsigned short vswap_folio_memcg_id(struct folio *folio)
@@ -323,76 +495,144 @@ static unsigned short vswap_folio_memcg_id(struct folio *folio)
 	unsigned short id;
 
 	ci = swap_cluster_get_and_lock(folio);
-	id = __swap_cgroup_get(ci, swp_cluster_offset(folio->swap));
+	id = vswap_slot_memcg_id(ci, swp_cluster_offset(folio->swap));
 	swap_cluster_unlock(ci);
 	return id;
 }
 
 /*
- * Take and charge physical slots for the data of @folio; the virtual table
- * does not name them yet (vswap_folio_set_phys() does that).
+ * Take and charge the physical slots that will hold the data of @folio,
+ * and point its virtual slots at them: one contiguous run if the
+ * allocator has one (block devices only), else one slot per page, written
+ * one piece each (vswap_folio_phys_scattered()). A large folio unmapped
+ * whole can no longer be split, so this is what keeps it reclaimable on a
+ * swap file or a fragmented device.
  *
- * Context: the folio is locked in the swap cache of its virtual slots.
- * Return: 0, -ENOMEM if memory.swap.max is hit, -ENOSPC if no swap device
- * has a free slot (or run of slots, for a large folio).
+ * Context: the folio is locked in the swap cache of its virtual slots and
+ * has no backend.
+ * Return: 0, -ENOMEM if memory.swap.max is hit, -ENOSPC if the swap
+ * devices do not have the slots.
  */
-int vswap_folio_alloc_phys(struct folio *folio, swp_entry_t *physp)
+static int vswap_folio_alloc_phys(struct folio *folio)
 {
-	unsigned int nr = folio_nr_pages(folio);
+	unsigned int i, nr = folio_nr_pages(folio);
 	unsigned short id = vswap_folio_memcg_id(folio);
+	pgoff_t voffset = swp_offset(folio->swap);
+	unsigned int ci_start = swp_cluster_offset(folio->swap);
+	struct swap_cluster_info *ci;
 	swp_entry_t phys;
 
-	if (mem_cgroup_charge_swap_disk(id, nr)) {
+	/* A swap-out that gets no disk space counts in swap.events. */
+	if (mem_cgroup_charge_swap_disk(id, nr, true)) {
 		atomic_long_inc(&vswap_stats.phys_alloc_fail);
 		return -ENOMEM;
 	}
-	phys = vswap_phys_alloc(folio);
+
+	phys = folio_test_large(folio) ?
+	       vswap_phys_alloc(voffset, folio_order(folio)) :
+	       (swp_entry_t){ 0 };
+	if (phys.val) {
+		atomic_long_add(nr, &vswap_stats.rmap);
+		ci = swap_cluster_get_and_lock(folio);
+		for (i = 0; i < nr; i++) {
+			swp_entry_t page_phys = swp_entry(swp_type(phys),
+							  swp_offset(phys) + i);
+
+			vswap_vtab_set(ci, ci_start + i,
+				       vswap_phys_to_vtb(page_phys));
+		}
+		swap_cluster_unlock(ci);
+		atomic_long_add(nr, &vswap_stats.phys);
+		return 0;
+	}
+
+	for (i = 0; i < nr; i++) {
+		phys = vswap_phys_alloc(voffset + i, 0);
+		if (!phys.val)
+			goto fail;
+		atomic_long_inc(&vswap_stats.rmap);
+		ci = swap_cluster_get_and_lock(folio);
+		vswap_vtab_set(ci, ci_start + i, vswap_phys_to_vtb(phys));
+		swap_cluster_unlock(ci);
+		atomic_long_inc(&vswap_stats.phys);
+		/*
+		 * Pieces are written through the block layer: see
+		 * vswap_wants() for why no other kind of device is expected.
+		 */
+		if (nr > 1 && __swap_entry_to_info(phys)->ops != &swap_bdev_ops) {
+			i++;
+			goto fail;
+		}
+	}
+	return 0;
+
+fail:
+	/* Not enough: give back what was taken, and its charge. */
+	ci = swap_cluster_get_and_lock(folio);
+	vswap_drop_backends(ci, ci_start, nr, VSWAP_PHYS, false);
+	swap_cluster_unlock(ci);
+	mem_cgroup_uncharge_swap_disk(id, nr - i);
+	atomic_long_inc(&vswap_stats.phys_alloc_fail);
+	return -ENOSPC;
+}
+
+/*
+ * zswap writeback of the one page of @folio: take and charge a physical
+ * slot for it, which the virtual table does not name yet
+ * (vswap_folio_set_phys() does that once the data is in the folio).
+ * Writeback is not a swap-out: a failed charge is not a swap.events one.
+ *
+ * Context: the folio is locked in the swap cache of its virtual slot.
+ * Return: 0, -ENOMEM if memory.swap.max is hit, -ENOSPC if no slot is free.
+ */
+int vswap_writeback_alloc_phys(struct folio *folio, swp_entry_t *physp)
+{
+	unsigned short id = vswap_folio_memcg_id(folio);
+	swp_entry_t phys;
+
+	VM_WARN_ON_ONCE_FOLIO(folio_test_large(folio), folio);
+	if (mem_cgroup_charge_swap_disk(id, 1, false)) {
+		atomic_long_inc(&vswap_stats.phys_alloc_fail);
+		return -ENOMEM;
+	}
+	phys = vswap_phys_alloc(swp_offset(folio->swap), 0);
 	if (!phys.val) {
-		mem_cgroup_uncharge_swap_disk(id, nr);
+		mem_cgroup_uncharge_swap_disk(id, 1);
 		atomic_long_inc(&vswap_stats.phys_alloc_fail);
 		return -ENOSPC;
 	}
 	*physp = phys;
-	atomic_long_add(nr, &vswap_stats.rmap);
+	atomic_long_inc(&vswap_stats.rmap);
 	return 0;
 }
 
-/* Undo vswap_folio_alloc_phys() for slots the virtual table never named. */
+/* Undo vswap_writeback_alloc_phys() for a slot the table never named. */
 void vswap_phys_abort(struct folio *folio, swp_entry_t phys)
 {
-	unsigned int nr = folio_nr_pages(folio);
-
-	vswap_phys_put(phys, swp_offset(folio->swap), nr);
-	mem_cgroup_uncharge_swap_disk(vswap_folio_memcg_id(folio), nr);
+	vswap_phys_put(phys, swp_offset(folio->swap), 1);
+	mem_cgroup_uncharge_swap_disk(vswap_folio_memcg_id(folio), 1);
 }
 
 /*
- * Point the virtual slots of @folio at the physical run from @phys, which
- * vswap_folio_alloc_phys() gave them, dropping what backed them before (a
- * zswap entry being written back, or a stale physical slot).
+ * Point the virtual slot of @folio at @phys, which
+ * vswap_writeback_alloc_phys() gave it, dropping the zswap entry being
+ * written back.
  *
  * Context: the folio is locked in the swap cache.
  */
 void vswap_folio_set_phys(struct folio *folio, swp_entry_t phys)
 {
-	unsigned int ci_start = swp_cluster_offset(folio->swap);
-	unsigned int i, nr = folio_nr_pages(folio);
+	unsigned int ci_off = swp_cluster_offset(folio->swap);
 	struct swap_cluster_info *ci;
-	long nr_zswap = 0;
+	long nr_zswap;
 
 	ci = swap_cluster_get_and_lock(folio);
-	for (i = 0; i < nr; i++)
-		nr_zswap += vswap_tag(vswap_vtab_get(ci, ci_start + i)) ==
-			    VSWAP_TAG_ZSWAP;
-	vswap_drop_backends(ci, ci_start, nr, VSWAP_ANY, false);
-	for (i = 0; i < nr; i++)
-		vswap_vtab_xchg(ci, ci_start + i,
-				vswap_phys_to_vtb(swp_entry(swp_type(phys),
-							    swp_offset(phys) + i)));
+	nr_zswap = vswap_vtb_is_zswap(vswap_vtab_get(ci, ci_off));
+	vswap_drop_backends(ci, ci_off, 1, VSWAP_ANY, false);
+	vswap_vtab_set(ci, ci_off, vswap_phys_to_vtb(phys));
 	swap_cluster_unlock(ci);
-	atomic_long_add(nr, &vswap_stats.phys);
-	if (nr_zswap)
-		atomic_long_add(nr_zswap, &vswap_stats.writeback);
+	atomic_long_inc(&vswap_stats.phys);
+	atomic_long_add(nr_zswap, &vswap_stats.writeback);
 }
 
 /*
@@ -404,39 +644,100 @@ void vswap_folio_set_phys(struct folio *folio, swp_entry_t phys)
  */
 int vswap_prepare_writeout(struct folio *folio)
 {
-	swp_entry_t phys = vswap_folio_phys(folio);
 	struct swap_cluster_info *ci;
+	unsigned int i;
 	int err;
 
-	/* A device being swapped off is not written to again. */
-	if (!phys.val || !vswap_folio_phys_contig(folio, phys) ||
-	    !(__swap_entry_to_info(phys)->flags & SWP_WRITEOK)) {
+	/*
+	 * A copy on disk from an earlier swap-out (read back, dirtied) is
+	 * rewritten in place if every page has one, on a device that is not
+	 * being swapped off.
+	 */
+	for (i = 0; i < folio_nr_pages(folio); i++) {
+		swp_entry_t phys = vswap_folio_page_phys(folio, i);
+
+		if (!phys.val ||
+		    !(__swap_entry_to_info(phys)->flags & SWP_WRITEOK))
+			break;
+	}
+	if (i < folio_nr_pages(folio)) {
 		/*
 		 * Release what is left of an older copy first: its charge
 		 * must not stand in the way of the new one. The locked,
-		 * dirty folio holds the data.
+		 * dirty folio holds the data. An incompressible hint stays:
+		 * if no disk slot can be had, reclaim will find it again.
 		 */
-		if (phys.val) {
-			ci = swap_cluster_get_and_lock(folio);
-			vswap_drop_backends(ci, swp_cluster_offset(folio->swap),
-					    folio_nr_pages(folio), VSWAP_ANY,
-					    false);
-			swap_cluster_unlock(ci);
-		}
-		err = vswap_folio_alloc_phys(folio, &phys);
+		ci = swap_cluster_get_and_lock(folio);
+		vswap_drop_backends(ci, swp_cluster_offset(folio->swap),
+				    folio_nr_pages(folio), VSWAP_PHYS, false);
+		swap_cluster_unlock(ci);
+		err = vswap_folio_alloc_phys(folio);
 		if (err)
 			return err;
-		vswap_folio_set_phys(folio, phys);
 	}
 	atomic_long_add(folio_nr_pages(folio), &vswap_stats.phys_writeout);
 	return 0;
+}
+
+/*********************************
+ * swapoff
+ *********************************/
+
+/*
+ * swapoff of @si could not read the data of @folio back: it is lost.
+ * Free the physical slots @si gives the folio and mark its virtual slots
+ * POISON, so that the owner gets SIGBUS on access and nothing else, as
+ * 7.3 does with a poison PTE, and swapoff can go on.
+ *
+ * Context: the folio is locked in the swap cache, not uptodate.
+ */
+static void vswap_poison_folio(struct swap_info_struct *si, struct folio *folio)
+{
+	unsigned int i, ci_start = swp_cluster_offset(folio->swap);
+	unsigned int nr = folio_nr_pages(folio);
+	struct swap_cluster_info *ci;
+	long poisoned = 0;
+
+	ci = swap_cluster_get_and_lock(folio);
+	for (i = 0; i < nr; i++) {
+		if (!vswap_drop_backends(ci, ci_start + i, 1, si->type, false))
+			continue;
+		vswap_vtab_set(ci, ci_start + i, vswap_poison_to_vtb());
+		poisoned++;
+	}
+	swap_cluster_unlock(ci);
+	atomic_long_add(poisoned, &vswap_stats.poison);
+	pr_err_ratelimited("swapoff: %ld pages lost: unreadable on swap type %d\n",
+			   poisoned, si->type);
+	/* A later fault reads the slot again and fails: no stale folio. */
+	swap_cache_del_folio(folio);
+}
+
+/*
+ * The memcg to charge for the data of virtual slot @voffset brought back
+ * by swapoff: the one its slot records, or the nearest live ancestor of a
+ * removed one. swapoff has no mm of the owner to charge through, and the
+ * task that runs it must not pay.
+ */
+static struct mem_cgroup *vswap_slot_owner(pgoff_t voffset)
+{
+	struct swap_cluster_info *ci;
+	unsigned short id;
+
+	ci = swap_cluster_lock_live(vswap_info, voffset);
+	if (!ci)
+		return NULL;
+	id = vswap_slot_memcg_id(ci, voffset % SWAPFILE_CLUSTER);
+	swap_cluster_unlock(ci);
+	return mem_cgroup_get_from_swap_id(id);
 }
 
 /*
  * swapoff of @si found a reverse map to virtual slot @voffset: bring its
  * data into the swap cache of the virtual slot, dirty, and free the
  * physical slots @si gives the folio. The page tables keep naming the
- * virtual slot; reclaim will find the folio another backend.
+ * virtual slot; reclaim will find the folio another backend. Data that
+ * cannot be read is poisoned (vswap_poison_folio()).
  *
  * Return: 0 (also when the slot was freed meanwhile), or an error that
  * stops swapoff.
@@ -444,16 +745,20 @@ int vswap_prepare_writeout(struct folio *folio)
 int vswap_unuse_slot(struct swap_info_struct *si, pgoff_t voffset)
 {
 	swp_entry_t ventry = swp_entry(vswap_info->type, voffset);
+	struct mem_cgroup *owner, *old;
 	struct swap_cluster_info *ci;
 	struct folio *folio;
 	long moved;
-	int err = 0;
 
 	folio = swap_cache_get_folio(ventry);
 	if (!folio) {
+		owner = vswap_slot_owner(voffset);
+		old = set_active_memcg(owner);
 		folio = swapin_sync(ventry, GFP_HIGHUSER_MOVABLE, BIT(0), NULL,
 				    get_task_policy(current),
 				    NO_INTERLEAVE_INDEX);
+		set_active_memcg(old);
+		mem_cgroup_put(owner);
 		/* -ENOENT: the slot was freed, and its physical slot too. */
 		if (IS_ERR(folio))
 			return PTR_ERR(folio) == -ENOMEM ? -ENOMEM : 0;
@@ -464,8 +769,11 @@ int vswap_unuse_slot(struct swap_info_struct *si, pgoff_t voffset)
 	if (!folio_test_swapcache(folio) ||
 	    !folio_matches_swap_entry(folio, ventry))
 		goto out;
+	/* No one maps the slots any more: drop them with their backends. */
+	if (folio_free_swap(folio))
+		goto out;
 	if (!folio_test_uptodate(folio)) {
-		err = -EIO;
+		vswap_poison_folio(si, folio);
 		goto out;
 	}
 	/* Dirty first: the data must not be dropped once it has no backend. */
@@ -478,13 +786,59 @@ int vswap_unuse_slot(struct swap_info_struct *si, pgoff_t voffset)
 out:
 	folio_unlock(folio);
 	folio_put(folio);
-	return err;
+	return 0;
 }
 
 void vswap_count_kept_resident(struct folio *folio)
 {
 	atomic_long_add(folio_nr_pages(folio), &vswap_stats.kept_resident);
 }
+
+/*
+ * Is some anon memory of @memcg (NULL: of the machine) not yet refused by
+ * zswap? Once zswap has refused all of it, with no disk slot to be had,
+ * reclaim has nothing to gain from scanning it again and again: the
+ * cgroup is as out of swap as without the virtual layer, and should go
+ * OOM as promptly. Statistics may lag a little; a cluster's worth of
+ * pages is the margin.
+ */
+bool vswap_anon_compressible(struct mem_cgroup *memcg)
+{
+	unsigned long anon = 0, refused;
+	int nid __maybe_unused, zid __maybe_unused;
+
+	/* Nothing refused: the common case, and no LRU to add up. */
+	refused = atomic_long_read(&vswap_stats.incompressible);
+	if (refused <= SWAP_CLUSTER_MAX)
+		return true;
+#ifdef CONFIG_MEMCG
+	if (memcg) {
+		/* Reclaim asks about one memcg's own LRUs at a time. */
+		refused = atomic_long_read(&memcg->vswap_incomp);
+		if (refused <= SWAP_CLUSTER_MAX)
+			return true;
+		for_each_node_state(nid, N_MEMORY) {
+			struct lruvec *lruvec = mem_cgroup_lruvec(memcg,
+								  NODE_DATA(nid));
+
+			for (zid = 0; zid < MAX_NR_ZONES; zid++) {
+				anon += mem_cgroup_get_zone_lru_size(lruvec,
+							LRU_INACTIVE_ANON, zid);
+				anon += mem_cgroup_get_zone_lru_size(lruvec,
+							LRU_ACTIVE_ANON, zid);
+			}
+		}
+		return anon > refused + SWAP_CLUSTER_MAX;
+	}
+#endif
+	anon = global_node_page_state(NR_ACTIVE_ANON) +
+	       global_node_page_state(NR_INACTIVE_ANON);
+	return anon > refused + SWAP_CLUSTER_MAX;
+}
+
+/*********************************
+ * debugfs
+ *********************************/
 
 /* Approximate metadata of one dynamic cluster, for meta_bytes. */
 static unsigned long vswap_cluster_bytes(void)
@@ -494,20 +848,16 @@ static unsigned long vswap_cluster_bytes(void)
 	bytes = sizeof(struct vswap_cluster) +
 		SWAPFILE_CLUSTER * sizeof(atomic_long_t) +	/* vtab */
 		sizeof(struct swap_table);
+	/* Virtual clusters get their memcg table with the cluster. */
 	if (!mem_cgroup_disabled())
 		bytes += sizeof(struct swap_memcg_table);
 	return bytes;
 }
 
-/* Raw values: a negative one would be an accounting bug worth seeing. */
-static long vswap_read(atomic_long_t *counter)
-{
-	return atomic_long_read(counter);
-}
-
 static int vswap_used_get(void *data, u64 *val)
 {
-	*val = vswap_read(&vswap_info->inuse_pages);
+	/* Raw values: a negative one would be an accounting bug to see. */
+	*val = atomic_long_read(&vswap_info->inuse_pages);
 	return 0;
 }
 
@@ -517,7 +867,8 @@ static int vswap_swapcache_get(void *data, u64 *val)
 	long rest = atomic_long_read(&vswap_info->inuse_pages) -
 		    atomic_long_read(&vswap_stats.zswap) -
 		    atomic_long_read(&vswap_stats.zero) -
-		    atomic_long_read(&vswap_stats.phys);
+		    atomic_long_read(&vswap_stats.phys) -
+		    atomic_long_read(&vswap_stats.poison);
 
 	*val = max(rest, 0L);
 	return 0;
@@ -525,13 +876,13 @@ static int vswap_swapcache_get(void *data, u64 *val)
 
 static int vswap_meta_get(void *data, u64 *val)
 {
-	*val = vswap_read(&vswap_stats.clusters) * vswap_cluster_bytes();
+	*val = atomic_long_read(&vswap_stats.clusters) * vswap_cluster_bytes();
 	return 0;
 }
 
 static int vswap_counter_get(void *data, u64 *val)
 {
-	*val = vswap_read(data);
+	*val = atomic_long_read(data);
 	return 0;
 }
 
@@ -553,6 +904,8 @@ static int __init vswap_debugfs_init(void)
 		{ "kept_resident", &vswap_stats.kept_resident },
 		{ "zswap", &vswap_stats.zswap },
 		{ "zero", &vswap_stats.zero },
+		{ "poison", &vswap_stats.poison },
+		{ "incompressible", &vswap_stats.incompressible },
 		{ "clusters", &vswap_stats.clusters },
 		{ "phys", &vswap_stats.phys },
 		{ "rmap", &vswap_stats.rmap },

@@ -35,31 +35,63 @@
  * devices (swap count, swap cache folio or shadow, zero flag) and the
  * memcg table keeps the memcg id. The virtual table names the backend:
  *
- *   NONE:  |------------------------ 0 ------------------------|00|
- *   ZSWAP: |------------ struct zswap_entry pointer ------------|01|
- *   PHYS:  |---- physical offset ----|-- physical type (5) --|10|
+ *   NONE:   |------------------------ 0 --------------------|I|00|
+ *   ZSWAP:  |------------ struct zswap_entry pointer ------------|01|
+ *   PHYS:   |---- physical offset ----|-- physical type (5) --|10|
+ *   POISON: |------------------------ 0 -----------------------|11|
  *
  * NONE: no backend. The data is in the slot's swap cache folio, or the
- * slot's zero flag is set and the data is a page of zeroes.
+ * slot's zero flag is set and the data is a page of zeroes. I (bit 2) is a
+ * hint: zswap refused this data as incompressible. A fault that maps the
+ * folio again frees its slots (their data is in memory, so swap-in is
+ * synchronous and the swap cache is dropped), so while the hint stands
+ * the data is what zswap refused, and reclaim does not offer it to zswap
+ * again (vswap_folio_incompressible()). Only that decision reads it: a
+ * stale hint costs a compression, never data.
  * ZSWAP: the compressed copy; zswap_entry comes from a slab with at least
  * 8-byte alignment, so the two low bits are free for the tag.
  * PHYS: a physical swap slot holds the data. That slot's swap table entry
  * is a reverse map to the virtual slot (Rmap in mm/swap_table.h), so
  * swapoff finds the virtual slots a device backs without a page-table
  * walk. The physical slot is charged to memory.swap (by the memcg id of the
- * virtual slot); nothing else is, so memory.swap.max limits disk use only.
- * A large folio gets a contiguous physical run, or is not written out.
+ * virtual slot). The slots of a large folio are one contiguous physical run
+ * where the device has one, else one physical slot each.
+ * POISON: the data was lost: swapoff could not read it from the physical
+ * slot (7.3 puts a poison entry in the PTE then). Reading the slot fails,
+ * so its owner gets SIGBUS, until the slot is freed.
  *
  * The zero flag and a backend are never set together: writing a zero page
  * drops the backend, and any other write clears the zero flag first.
  *
+ * Memory cgroups
+ * --------------
+ * A virtual slot records the memcg id of its folio like any slot. Only a
+ * physical slot behind it is charged to memory.swap, so a non-zero
+ * memory.swap.max limits disk use and memory.zswap.max limits zswap; a
+ * memcg whose memory.swap.max is 0 takes no virtual slot at all (it does
+ * not swap, as without CONFIG_VSWAP). The memory the virtual layer keeps
+ * per slot (VSWAP_SLOT_BYTES) is charged to the memcg as kernel memory, so
+ * swapping out pages that cost nothing to store (zero pages) still counts
+ * against memory.max.
+ *
+ * Reclaim
+ * -------
+ * Anon memory a cgroup cannot put on disk is worth scanning only while
+ * zswap could take some of it (vswap_can_swap()): zswap on, its pool not
+ * full, the cgroup below memory.zswap.max, and some of the cgroup's anon
+ * pages not already refused by zswap. The refused ones are counted, per
+ * memcg and exactly (mem_cgroup->vswap_incomp, from the I hints), so a
+ * cgroup whose memory is all incompressible goes OOM after one attempt
+ * per page, as it would with no swap at all.
+ *
  * Locking
  * -------
  * - vtab[] entries and the counters below are changed with the virtual
- *   cluster lock (ci->lock) held.
+ *   cluster lock (ci->lock) held: vswap_vtab_get() asserts it.
  * - The backend of a slot only changes with the folio of that slot locked
  *   in the swap cache (swap-out, swap-in), or when the slot is freed; so a
- *   holder of that folio lock sees a stable backend.
+ *   holder of that folio lock, or of a folio under writeback, sees a
+ *   stable backend: vswap_folio_vtab() asserts that.
  * - zswap entries are freed under the virtual cluster lock, as 7.3 frees
  *   them under the physical one from swap_range_free(). Physical slots are
  *   freed under it too, taking the physical cluster lock inside it.
@@ -97,6 +129,13 @@ struct vswap_cluster {
 	atomic_long_t *vtab;		/* SWAPFILE_CLUSTER entries */
 };
 
+/*
+ * Memory the virtual layer keeps for each slot, charged to the memcg of
+ * the slot: its vtab entry, its swap table entry and its memcg id.
+ */
+#define VSWAP_SLOT_BYTES	(sizeof(atomic_long_t) + sizeof(unsigned long) + \
+				 sizeof(unsigned short))
+
 extern struct swap_info_struct *vswap_info;
 
 /* Event and state counters shown in /sys/kernel/debug/vswap/. */
@@ -104,9 +143,11 @@ struct vswap_stats {
 	atomic_long_t clusters;		/* dynamic clusters allocated */
 	atomic_long_t zswap;		/* slots backed by zswap */
 	atomic_long_t zero;		/* slots holding a zero page */
-	atomic_long_t alloc_reject;	/* failed virtual allocations */
-	atomic_long_t phys_fallback;	/* folios given physical slots instead */
-	atomic_long_t kept_resident;	/* writeouts no backend would take */
+	atomic_long_t poison;		/* slots whose data was lost */
+	atomic_long_t incompressible;	/* slots with the hint I set */
+	atomic_long_t alloc_reject;	/* folios the device had no slots for */
+	atomic_long_t phys_fallback;	/* of those, given physical slots */
+	atomic_long_t kept_resident;	/* pages a writeout left in memory */
 	atomic_long_t phys;		/* slots backed by a physical slot */
 	atomic_long_t rmap;		/* physical slots with a reverse map */
 	atomic_long_t phys_writeout;	/* pages zswap refused, sent to disk */
@@ -124,6 +165,8 @@ extern struct vswap_stats vswap_stats;
 #define VSWAP_TAG_NONE		0x0UL
 #define VSWAP_TAG_ZSWAP		0x1UL
 #define VSWAP_TAG_PHYS		0x2UL
+#define VSWAP_TAG_POISON	0x3UL
+#define VSWAP_NONE_INCOMP	0x4UL
 #define VSWAP_PHYS_TYPE_SHIFT	2
 #define VSWAP_PHYS_OFF_SHIFT	(VSWAP_PHYS_TYPE_SHIFT + MAX_SWAPFILES_SHIFT)
 
@@ -132,9 +175,39 @@ static inline unsigned long vswap_tag(unsigned long vtb)
 	return vtb & VSWAP_TAG_MASK;
 }
 
+static inline bool vswap_vtb_is_none(unsigned long vtb)
+{
+	return vswap_tag(vtb) == VSWAP_TAG_NONE;
+}
+
+static inline bool vswap_vtb_is_zswap(unsigned long vtb)
+{
+	return vswap_tag(vtb) == VSWAP_TAG_ZSWAP;
+}
+
+static inline bool vswap_vtb_is_phys(unsigned long vtb)
+{
+	return vswap_tag(vtb) == VSWAP_TAG_PHYS;
+}
+
+static inline bool vswap_vtb_is_poison(unsigned long vtb)
+{
+	return vswap_tag(vtb) == VSWAP_TAG_POISON;
+}
+
+static inline bool vswap_vtb_is_incompressible(unsigned long vtb)
+{
+	return vtb == (VSWAP_TAG_NONE | VSWAP_NONE_INCOMP);
+}
+
 static inline unsigned long vswap_none_to_vtb(void)
 {
-	return 0;
+	return VSWAP_TAG_NONE;
+}
+
+static inline unsigned long vswap_poison_to_vtb(void)
+{
+	return VSWAP_TAG_POISON;
 }
 
 static inline unsigned long vswap_zswap_to_vtb(struct zswap_entry *entry)
@@ -145,8 +218,7 @@ static inline unsigned long vswap_zswap_to_vtb(struct zswap_entry *entry)
 
 static inline struct zswap_entry *vswap_vtb_to_zswap(unsigned long vtb)
 {
-	if (vswap_tag(vtb) != VSWAP_TAG_ZSWAP)
-		return NULL;
+	VM_WARN_ON_ONCE(!vswap_vtb_is_zswap(vtb));
 	return (struct zswap_entry *)(vtb & ~VSWAP_TAG_MASK);
 }
 
@@ -159,8 +231,7 @@ static inline unsigned long vswap_phys_to_vtb(swp_entry_t phys)
 
 static inline swp_entry_t vswap_vtb_to_phys(unsigned long vtb)
 {
-	if (vswap_tag(vtb) != VSWAP_TAG_PHYS)
-		return (swp_entry_t){ 0 };
+	VM_WARN_ON_ONCE(!vswap_vtb_is_phys(vtb));
 	return swp_entry((vtb >> VSWAP_PHYS_TYPE_SHIFT) &
 			 ((1UL << MAX_SWAPFILES_SHIFT) - 1),
 			 vtb >> VSWAP_PHYS_OFF_SHIFT);
@@ -171,10 +242,10 @@ static inline struct vswap_cluster *to_vswap_cluster(struct swap_cluster_info *c
 	return container_of(ci, struct vswap_cluster, ci);
 }
 
-/* Caller holds ci->lock, or the folio lock of the slot in the swap cache. */
 static inline unsigned long vswap_vtab_get(struct swap_cluster_info *ci,
 					   unsigned int ci_off)
 {
+	lockdep_assert_held(&ci->lock);
 	return atomic_long_read(&to_vswap_cluster(ci)->vtab[ci_off]);
 }
 
@@ -185,6 +256,20 @@ static inline unsigned long vswap_vtab_xchg(struct swap_cluster_info *ci,
 {
 	lockdep_assert_held(&ci->lock);
 	return atomic_long_xchg(&to_vswap_cluster(ci)->vtab[ci_off], vtb);
+}
+
+/*
+ * The vtab entry of page @i of a swap cache folio, without the cluster
+ * lock: the folio lock, or writeback, keeps its backend from changing.
+ */
+static inline unsigned long vswap_folio_vtab(struct folio *folio,
+					     unsigned int i)
+{
+	struct swap_cluster_info *ci = __swap_entry_to_cluster(folio->swap);
+
+	VM_WARN_ON_ONCE_FOLIO(!folio_test_locked(folio) &&
+			      !folio_test_writeback(folio), folio);
+	return atomic_long_read(&to_vswap_cluster(ci)->vtab[swp_cluster_offset(folio->swap) + i]);
 }
 
 static inline bool swp_entry_is_vswap(swp_entry_t entry)
@@ -199,22 +284,28 @@ struct zswap_entry *vswap_zswap_store(swp_entry_t entry,
 				      struct zswap_entry *zentry);
 struct zswap_entry *vswap_zswap_load(swp_entry_t entry);
 struct zswap_entry *vswap_zswap_erase(swp_entry_t entry);
+void vswap_set_incompressible(swp_entry_t entry);
+bool vswap_folio_incompressible(struct folio *folio);
 void vswap_folio_set_zero(struct folio *folio, bool zero);
 void vswap_release_backends(struct swap_cluster_info *ci,
 			    unsigned int ci_off, unsigned int nr);
 void vswap_count_kept_resident(struct folio *folio);
+bool vswap_anon_compressible(struct mem_cgroup *memcg);
 
 /* The physical backend (mm/vswap.c, allocation in mm/swapfile.c). */
-swp_entry_t vswap_phys_alloc(struct folio *folio);
-swp_entry_t vswap_folio_phys(struct folio *folio);
-int vswap_folio_alloc_phys(struct folio *folio, swp_entry_t *physp);
+swp_entry_t vswap_phys_alloc(pgoff_t voffset, unsigned int order);
+bool vswap_nofs_devices(void);
+swp_entry_t vswap_folio_page_phys(struct folio *folio, unsigned int i);
+bool vswap_folio_phys_scattered(struct folio *folio);
+bool vswap_folio_poisoned(struct folio *folio);
+int vswap_writeback_alloc_phys(struct folio *folio, swp_entry_t *physp);
 void vswap_phys_abort(struct folio *folio, swp_entry_t phys);
 void vswap_folio_set_phys(struct folio *folio, swp_entry_t phys);
 int vswap_prepare_writeout(struct folio *folio);
 int vswap_unuse_slot(struct swap_info_struct *si, pgoff_t voffset);
-bool vswap_entry_sync_io(swp_entry_t entry);
 bool vswap_range_readable(struct swap_cluster_info *ci, unsigned int ci_off,
 			  unsigned int nr);
+unsigned int vswap_folio_backend_ops_flags(struct folio *folio);
 
 #ifdef CONFIG_ZSWAP
 void zswap_vswap_free(struct zswap_entry *entry);
@@ -247,6 +338,15 @@ static inline struct zswap_entry *vswap_zswap_erase(swp_entry_t entry)
 	return NULL;
 }
 
+static inline void vswap_set_incompressible(swp_entry_t entry)
+{
+}
+
+static inline bool vswap_folio_incompressible(struct folio *folio)
+{
+	return false;
+}
+
 static inline void vswap_folio_set_zero(struct folio *folio, bool zero)
 {
 }
@@ -255,9 +355,20 @@ static inline void vswap_count_kept_resident(struct folio *folio)
 {
 }
 
-static inline swp_entry_t vswap_folio_phys(struct folio *folio)
+static inline bool vswap_folio_phys_scattered(struct folio *folio)
+{
+	return false;
+}
+
+static inline swp_entry_t vswap_folio_page_phys(struct folio *folio,
+						unsigned int i)
 {
 	return (swp_entry_t){ 0 };
+}
+
+static inline bool vswap_folio_poisoned(struct folio *folio)
+{
+	return false;
 }
 
 static inline bool vswap_range_readable(struct swap_cluster_info *ci,
@@ -271,40 +382,11 @@ static inline int vswap_prepare_writeout(struct folio *folio)
 	return -ENOSPC;
 }
 
-static inline bool vswap_entry_sync_io(swp_entry_t entry)
+static inline unsigned int vswap_folio_backend_ops_flags(struct folio *folio)
 {
-	return true;
+	return 0;
 }
 
 #endif /* CONFIG_VSWAP */
-
-/*
- * Is swap-in from @entry synchronous, so that readahead would not help
- * and the swap cache is best dropped after it? For a virtual slot that
- * depends on its backend, not on the virtual device. A hint: the slot is
- * not pinned.
- */
-static inline bool swap_entry_sync_io(struct swap_info_struct *si,
-				      swp_entry_t entry)
-{
-#ifdef CONFIG_VSWAP
-	if (swap_info_is_vswap(si))
-		return vswap_entry_sync_io(entry);
-#endif
-	/* Unlocked, as do_swap_page() always read it: only a hint. */
-	return data_race(si->flags & SWP_SYNCHRONOUS_IO);
-}
-
-/*
- * The slot a folio's IO goes to: its own, or for virtual slots the
- * physical slots that back them. Stable while the folio is locked or
- * under writeback.
- */
-static inline swp_entry_t swap_folio_io_entry(struct folio *folio)
-{
-	if (swp_entry_is_vswap(folio->swap))
-		return vswap_folio_phys(folio);
-	return folio->swap;
-}
 
 #endif /* _MM_VSWAP_H */

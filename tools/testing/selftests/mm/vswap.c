@@ -8,15 +8,19 @@
  * their idle values once the memory is gone.
  *
  * Fixture "vswap_disk" runs with a swap device: what zswap refuses goes to
- * physical slots behind the virtual ones, zswap writeback moves data to
- * disk, memory.swap charges the disk only, and swapoff finds the data of
- * virtual slots through the reverse map. Two of its tests turn the swap
- * device off for a while and put it back.
+ * physical slots behind the virtual ones (large folios too, on a swap
+ * file), zswap writeback moves data to disk, memory.swap charges the disk
+ * only, and swapoff finds the data of virtual slots through the reverse
+ * map. Some of its tests turn the swap device off for a while, use a swap
+ * file or a null_blk device instead, and put it back.
  *
- * Each fixture skips when the machine has (or lacks) a swap device. Both
- * need root, debugfs, cgroup v2 with the memory controller and zswap
- * enabled; nothing else may swap meanwhile, as counters are compared
- * exactly.
+ * Each fixture skips when the machine has (or lacks) a swap device, and a
+ * test skips when something it needs is missing (root, debugfs, cgroup v2
+ * with the memory controller, zswap enabled, THP, a filesystem that takes
+ * swap files, null_blk). Settings a test changes (THP, zswap, the vswap
+ * switch) are restored whatever the outcome. The virtual layer is only
+ * visible through global counters, so the suite expects to own the
+ * machine's swap while it runs: counters are compared exactly.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -27,6 +31,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/swap.h>
 #include <sys/wait.h>
@@ -34,15 +39,21 @@
 
 #include "kselftest_harness.h"
 #include "vm_util.h"
+#include "hugepage_settings.h"
 
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT 21
 #endif
 
 #define VSWAP_DIR	"/sys/kernel/debug/vswap/"
-#define ZSWAP_ENABLED	"/sys/module/zswap/parameters/enabled"
+#define ZSWAP_DIR	"/sys/kernel/debug/zswap/"
+#define ZSWAP_PARAM	"/sys/module/zswap/parameters/"
+#define ZSWAP_ENABLED	ZSWAP_PARAM "enabled"
+#define ZSWAP_SHRINKER	ZSWAP_PARAM "shrinker_enabled"
+#define THP_DIR		"/sys/kernel/mm/transparent_hugepage/"
 #define CG_ROOT		"/sys/fs/cgroup"
 #define CG_NAME		CG_ROOT "/vswap_selftest"
+#define CG_OOM		CG_ROOT "/vswap_selftest_oom"
 
 static size_t page_size;
 
@@ -175,39 +186,21 @@ static long verify(uint8_t *mem, size_t size, enum fill_kind kind)
 	return bad;
 }
 
-/* The pagemap entries of [mem, mem + size), to free(); NULL on error. */
-static uint64_t *read_pagemap(uint8_t *mem, size_t size)
-{
-	size_t len = size / page_size * sizeof(uint64_t);
-	uint64_t *ents = malloc(len);
-	ssize_t got = -1;
-	int fd;
-
-	fd = open("/proc/self/pagemap", O_RDONLY);
-	if (fd >= 0 && ents)
-		got = pread(fd, ents, len,
-			    (uintptr_t)mem / page_size * sizeof(uint64_t));
-	if (fd >= 0)
-		close(fd);
-	if (got != (ssize_t)len) {
-		free(ents);
-		return NULL;
-	}
-	return ents;
-}
+/* Bits 0-4 of a pagemap entry for a swapped page: its swap type. */
+#define PM_SWAP_TYPE_MASK	0x1fULL
 
 /* Pages of [mem, mem + size) whose PTE holds a swap entry. */
 static long swapped_pages(uint8_t *mem, size_t size)
 {
-	uint64_t *ents = read_pagemap(mem, size);
+	int fd = open("/proc/self/pagemap", O_RDONLY);
 	unsigned long i;
 	long swapped = 0;
 
-	if (!ents)
+	if (fd < 0)
 		return -1;
 	for (i = 0; i < size / page_size; i++)
-		swapped += !!(ents[i] & PM_SWAP);
-	free(ents);
+		swapped += pagemap_is_swapped(fd, (char *)mem + i * page_size);
+	close(fd);
 	return swapped;
 }
 
@@ -217,22 +210,24 @@ static long swapped_pages(uint8_t *mem, size_t size)
  */
 static int swap_type_of(uint8_t *mem, size_t size)
 {
-	uint64_t *ents = read_pagemap(mem, size);
-	unsigned long i;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
 	int type = -1, t;
+	unsigned long i;
+	uint64_t ent;
 
-	if (!ents)
+	if (fd < 0)
 		return -2;
 	for (i = 0; i < size / page_size; i++) {
-		if (!(ents[i] & PM_SWAP))
+		ent = pagemap_get_entry(fd, (char *)mem + i * page_size);
+		if (!(ent & PM_SWAP))
 			continue;
-		t = ents[i] & 0x1f;	/* bits 0-4: swap type */
+		t = ent & PM_SWAP_TYPE_MASK;
 		if (type == -1)
 			type = t;
 		else if (type != t)
 			type = -2;
 	}
-	free(ents);
+	close(fd);
 	return type;
 }
 
@@ -267,10 +262,9 @@ static uint8_t *map_anon(size_t size, int advice)
 	return mem;
 }
 
-/* A 2 MiB aligned region for THP. */
-static uint8_t *map_aligned(size_t size)
+/* A region aligned to @align (a PMD), for THP. */
+static uint8_t *map_aligned(size_t size, size_t align)
 {
-	size_t align = 2UL << 20;
 	uint8_t *raw, *mem;
 
 	raw = mmap(NULL, size + align, PROT_READ | PROT_WRITE,
@@ -284,17 +278,18 @@ static uint8_t *map_aligned(size_t size)
 	return mem;
 }
 
-static int zswap_enabled(void)
+/* The first character of a one-line file ("Y", "N", "1", "0"), or 0. */
+static char read_flag(const char *path)
 {
 	char c = 0;
-	int fd = open(ZSWAP_ENABLED, O_RDONLY);
+	int fd = open(path, O_RDONLY);
 
 	if (fd < 0)
 		return 0;
 	if (read(fd, &c, 1) != 1)
 		c = 0;
 	close(fd);
-	return c == 'Y';
+	return c;
 }
 
 static int swap_devices(void)
@@ -311,37 +306,61 @@ static int swap_devices(void)
 	return n;
 }
 
-/* What the system looked like before a test. */
+/* Does the cgroup v2 root offer the memory controller? */
+static bool memcg_v2(void)
+{
+	char buf[512] = "";
+	int fd = open(CG_ROOT "/cgroup.controllers", O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n > 0 && strstr(buf, "memory");
+}
+
+/* What the system looked like before a test, and what it gets back. */
 struct vswap_baseline {
 	struct vswap_counters idle;
 	long zswpout, zswpin, swpout_zero;
+	char zswap_enabled, zswap_shrinker, vswap_enabled;
 };
 
 FIXTURE(vswap) {
 	struct vswap_baseline base;
 };
 
-static void setup_common(struct __test_metadata *_metadata,
-			 struct vswap_baseline *base);
-
-FIXTURE_SETUP(vswap)
-{
-	page_size = sysconf(_SC_PAGESIZE);
-	if (access(VSWAP_DIR "used", R_OK))
-		SKIP(return, "no " VSWAP_DIR ": not a CONFIG_VSWAP kernel?");
-	if (swap_devices() != 0)
-		SKIP(return, "these tests need a machine with no swap device");
-	setup_common(_metadata, &self->base);
-}
-
-/* Shared by both fixtures: the memcg, locked memory, the baseline. */
-static void setup_common(struct __test_metadata *_metadata,
+/*
+ * Shared by both fixtures: skip unless everything the tests need is
+ * there, then save what they may change, and set up the memcg, locked
+ * memory and the baseline. Returns false if the test is skipped.
+ */
+static bool setup_common(struct __test_metadata *_metadata,
 			 struct vswap_baseline *base)
 {
 	char pid[32];
 
-	ASSERT_EQ(zswap_enabled(), 1) {
-		TH_LOG("zswap must be enabled");
+	if (geteuid())
+		SKIP(return false, "needs root");
+	if (access(VSWAP_DIR "enabled", W_OK))
+		SKIP(return false, "%s is not writable (debugfs not mounted?)",
+		     VSWAP_DIR "enabled");
+	if (!memcg_v2())
+		SKIP(return false, "needs cgroup v2 with the memory controller");
+	base->zswap_enabled = read_flag(ZSWAP_ENABLED);
+	if (base->zswap_enabled != 'Y')
+		SKIP(return false, "zswap is not enabled");
+	base->zswap_shrinker = read_flag(ZSWAP_SHRINKER);
+	base->vswap_enabled = read_flag(VSWAP_DIR "enabled");
+
+	/* THP settings go back as they were when the test ends, however. */
+	if (thp_available()) {
+		struct thp_settings s;
+
+		thp_save_settings();
+		thp_read_settings(&s);
+		thp_push_settings(&s);
 	}
 	ASSERT_EQ(write_str(VSWAP_DIR "enabled", "1"), 0);
 
@@ -363,21 +382,45 @@ static void setup_common(struct __test_metadata *_metadata,
 	base->zswpout = read_vmstat("zswpout");
 	base->zswpin = read_vmstat("zswpin");
 	base->swpout_zero = read_vmstat("swpout_zero");
+	return true;
 }
 
-static void teardown_common(void)
+static void restore_flag(const char *path, char val)
+{
+	char buf[2] = { val, 0 };
+
+	if (val)
+		write_str(path, buf);
+}
+
+static void teardown_common(const struct vswap_baseline *base)
 {
 	char pid[32];
 
+	restore_flag(ZSWAP_ENABLED, base->zswap_enabled);
+	restore_flag(ZSWAP_SHRINKER, base->zswap_shrinker);
+	restore_flag(VSWAP_DIR "enabled", base->vswap_enabled);
+	thp_restore_settings();
 	munlockall();
 	snprintf(pid, sizeof(pid), "%d", getpid());
 	write_str(CG_ROOT "/cgroup.procs", pid);
+	rmdir(CG_OOM);
 	rmdir(CG_NAME);
+}
+
+FIXTURE_SETUP(vswap)
+{
+	page_size = sysconf(_SC_PAGESIZE);
+	if (access(VSWAP_DIR "used", R_OK))
+		SKIP(return, "no " VSWAP_DIR ": not a CONFIG_VSWAP kernel?");
+	if (swap_devices() != 0)
+		SKIP(return, "these tests need a machine with no swap device");
+	setup_common(_metadata, &self->base);
 }
 
 FIXTURE_TEARDOWN(vswap)
 {
-	teardown_common();
+	teardown_common(&self->base);
 }
 
 /*
@@ -493,31 +536,184 @@ TEST_F(vswap, mixed_pageout)
 	swap_round_trip(_metadata, &self->base, FILL_MIXED, 32UL << 20, true);
 }
 
-/* zswap refuses random data and there is no disk: it must stay in RAM. */
+/*
+ * zswap refuses random data and there is no disk: it must stay in RAM. It
+ * stays in the swap cache of its virtual slots, unmapped, until touched;
+ * reclaim must not compress it again meanwhile (nothing changed it), or
+ * a memcg full of such data burns its time compressing instead of going
+ * OOM.
+ */
 TEST_F(vswap, incompressible_stays_resident)
 {
 	size_t size = 8UL << 20, pages = size / page_size;
+	long rejects, rejects_again;
 	struct vswap_counters out;
 	uint8_t *mem;
 
+	rejects = read_long(ZSWAP_DIR "reject_compress_fail");
+	ASSERT_GE(rejects, 0);
 	mem = map_anon(size, MADV_NOHUGEPAGE);
 	ASSERT_NE(mem, NULL);
 	fill(mem, size, FILL_RANDOM);
 	ASSERT_EQ(madvise(mem, size, MADV_PAGEOUT), 0);
 
 	snapshot(&out);
-	TH_LOG("kept resident %ld, swap cache only %ld",
-	       out.kept_resident - self->base.idle.kept_resident,
-	       out.swapcache - self->base.idle.swapcache);
+	rejects = read_long(ZSWAP_DIR "reject_compress_fail") - rejects;
+	TH_LOG("%ld pages refused by zswap, %ld swapped, %ld resident",
+	       rejects, swapped_pages(mem, size), resident_pages(mem, size));
 	EXPECT_EQ(out.zswap, self->base.idle.zswap);
 	EXPECT_EQ(out.zero, self->base.idle.zero);
-	EXPECT_GE(out.kept_resident - self->base.idle.kept_resident, (long)pages);
+	EXPECT_EQ(rejects, (long)pages);
 	EXPECT_EQ(resident_pages(mem, size), (long)pages);
 	EXPECT_EQ(read_vmstat("zswpout"), self->base.zswpout);
+
+	/* A second reclaim pass finds the same data: no compression. */
+	rejects_again = read_long(ZSWAP_DIR "reject_compress_fail");
+	memcg_reclaim(2 * size);
+	rejects_again = read_long(ZSWAP_DIR "reject_compress_fail") -
+			rejects_again;
+	TH_LOG("reclaim again: %ld pages refused by zswap", rejects_again);
+	EXPECT_EQ(rejects_again, 0);
+	EXPECT_EQ(resident_pages(mem, size), (long)pages);
 
 	EXPECT_EQ(verify(mem, size, FILL_RANDOM), 0);
 	ASSERT_EQ(munmap(mem, size), 0);
 	expect_idle(_metadata, &self->base.idle);
+}
+
+/*
+ * A memcg whose pages can go nowhere (incompressible, no swap device) must
+ * go OOM as it would without the virtual layer: each page is offered to
+ * zswap about once, not again on every reclaim pass until the OOM killer
+ * finally runs.
+ */
+TEST_F_TIMEOUT(vswap, incompressible_oom, 300)
+{
+	size_t size = 48UL << 20, pages = size / page_size;
+	long *written, rejects, ooms;
+	int status;
+	pid_t pid;
+
+	written = mmap(NULL, page_size, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(written, MAP_FAILED);
+	__atomic_store_n(written, 0, __ATOMIC_RELAXED);
+	ASSERT_EQ(mkdir(CG_OOM, 0755), 0);
+	ASSERT_EQ(write_str(CG_OOM "/memory.max", "16M"), 0);
+	rejects = read_long(ZSWAP_DIR "reject_compress_fail");
+	ooms = read_key(CG_OOM "/memory.events", "oom_kill");
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		char buf[32];
+		uint8_t *mem;
+		size_t i;
+
+		snprintf(buf, sizeof(buf), "%d", getpid());
+		munlockall();
+		if (write_str(CG_OOM "/cgroup.procs", buf))
+			_exit(1);
+		mem = map_anon(size, MADV_NOHUGEPAGE);
+		if (!mem)
+			_exit(1);
+		for (i = 0; i < pages; i++) {
+			fill_page(mem + i * page_size, i, FILL_RANDOM);
+			__atomic_add_fetch(written, 1, __ATOMIC_RELAXED);
+		}
+		_exit(0);	/* it fitted: the test fails */
+	}
+	ASSERT_EQ(waitpid(pid, &status, 0), pid);
+	rejects = read_long(ZSWAP_DIR "reject_compress_fail") - rejects;
+	ooms = read_key(CG_OOM "/memory.events", "oom_kill") - ooms;
+	TH_LOG("%ld pages written in a 16M memcg: %s, %ld OOM kills, %ld refusals",
+	       *written, WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) : "exited",
+	       ooms, rejects);
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	EXPECT_EQ(ooms, 1);
+	EXPECT_LE(rejects, 2 * *written);
+	ASSERT_EQ(rmdir(CG_OOM), 0);
+	munmap(written, page_size);
+	expect_idle(_metadata, &self->base.idle);
+}
+
+/*
+ * The virtual layer's memory for a slot is charged to the memcg whose
+ * page took it: zero pages cost the cgroup kernel memory instead of
+ * nothing, and a cgroup that swaps out zero pages cannot grow that
+ * memory beyond memory.max.
+ */
+TEST_F_TIMEOUT(vswap, metadata_charged, 120)
+{
+	size_t size = 64UL << 20;
+	long kernel, meta, swapped;
+	uint8_t *mem;
+
+	mem = map_anon(size, MADV_NOHUGEPAGE);
+	ASSERT_NE(mem, NULL);
+	fill(mem, size, FILL_ZERO);
+	kernel = read_key(CG_NAME "/memory.stat", "kernel");
+	meta = read_long(VSWAP_DIR "meta_bytes");
+	ASSERT_EQ(madvise(mem, size, MADV_PAGEOUT), 0);
+	swapped = swapped_pages(mem, size);
+	kernel = read_key(CG_NAME "/memory.stat", "kernel") - kernel;
+	meta = read_long(VSWAP_DIR "meta_bytes") - meta;
+	TH_LOG("%ld zero pages out: vswap +%ld bytes, the memcg's kernel +%ld",
+	       swapped, meta, kernel);
+	ASSERT_GE(swapped, (long)(size / page_size / 2));
+	EXPECT_GT(meta, 0);
+	/* The charge is per slot, the allocation per cluster of slots. */
+	EXPECT_GE(kernel, meta / 2);
+	EXPECT_LE(kernel, meta * 2);
+
+	EXPECT_EQ(verify(mem, size, FILL_ZERO), 0);
+	ASSERT_EQ(munmap(mem, size), 0);
+	expect_idle(_metadata, &self->base.idle);
+}
+
+/* memory.swap.max=0: the cgroup does not swap, whatever its pages hold. */
+static void swap_max_zero(struct __test_metadata *_metadata,
+			  const struct vswap_baseline *base)
+{
+	const enum fill_kind kinds[] = { FILL_ZERO, FILL_TEXT, FILL_RANDOM };
+	size_t size = 8UL << 20, pages = size / page_size;
+	struct vswap_counters out;
+	uint8_t *mem[3];
+	int i;
+
+	ASSERT_EQ(write_str(CG_NAME "/memory.swap.max", "0"), 0);
+	for (i = 0; i < 3; i++) {
+		mem[i] = map_anon(size, MADV_NOHUGEPAGE);
+		ASSERT_NE(mem[i], NULL);
+		fill(mem[i], size, kinds[i]);
+		ASSERT_EQ(madvise(mem[i], size, MADV_PAGEOUT), 0);
+	}
+	memcg_reclaim(4 * size);
+
+	snapshot(&out);
+	TH_LOG("used %ld, zswap %ld, zero %ld, phys %ld; memory.swap.current %ld",
+	       out.used - base->idle.used, out.zswap - base->idle.zswap,
+	       out.zero - base->idle.zero, out.phys - base->idle.phys,
+	       read_long(CG_NAME "/memory.swap.current"));
+	for (i = 0; i < 3; i++) {
+		EXPECT_EQ(swapped_pages(mem[i], size), 0);
+		EXPECT_EQ(resident_pages(mem[i], size), (long)pages);
+	}
+	EXPECT_EQ(out.used, base->idle.used);
+	EXPECT_EQ(out.zswap, base->idle.zswap);
+	EXPECT_EQ(out.zero, base->idle.zero);
+	EXPECT_EQ(out.phys, base->idle.phys);
+	EXPECT_EQ(read_long(CG_NAME "/memory.swap.current"), 0);
+
+	for (i = 0; i < 3; i++) {
+		EXPECT_EQ(verify(mem[i], size, kinds[i]), 0);
+		ASSERT_EQ(munmap(mem[i], size), 0);
+	}
+	expect_idle(_metadata, &base->idle);
+}
+
+TEST_F(vswap, swap_max_zero)
+{
+	swap_max_zero(_metadata, &self->base);
 }
 
 /* Swapped pages shared by fork: both sides read them, then COW them. */
@@ -556,106 +752,91 @@ TEST_F(vswap, fork_cow)
 	expect_idle(_metadata, &self->base.idle);
 }
 
-static int thp_setting(const char *file, const char *val, char *old,
-		       size_t len)
-{
-	char path[256], buf[256], *start, *end;
-	int fd;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/sys/kernel/mm/transparent_hugepage/%s",
-		 file);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	/* The active value is the one in brackets. */
-	start = strchr(buf, '[');
-	end = start ? strchr(start, ']') : NULL;
-	if (!end)
-		return -1;
-	*end = 0;
-	snprintf(old, len, "%s", start + 1);
-	return write_str(path, val);
-}
-
-#define PMD_ENABLED	"hugepages-2048kB/enabled"
-
-static void thp_restore(const char *file, const char *val)
+/* Counter @stat of the THP size of @order, in its sysfs stats. */
+static long thp_stat(unsigned int order, const char *stat)
 {
 	char path[256];
 
-	snprintf(path, sizeof(path), "/sys/kernel/mm/transparent_hugepage/%s",
-		 file);
-	write_str(path, val);
-}
-
-static long thp_stat(const char *size_dir, const char *stat)
-{
-	char path[256];
-
-	snprintf(path, sizeof(path),
-		 "/sys/kernel/mm/transparent_hugepage/%s/stats/%s",
-		 size_dir, stat);
+	snprintf(path, sizeof(path), THP_DIR "hugepages-%lukB/stats/%s",
+		 (page_size << order) >> 10, stat);
 	return read_long(path);
 }
 
 /*
- * A large folio of @size_dir swaps out whole: it gets contiguous virtual
- * slots (no split), and its data comes back intact.
+ * Let anon memory that asks for it (MADV_HUGEPAGE) get folios of one
+ * order, and none of another size. Returns false if the kernel has no
+ * THP of that order. The fixture's teardown restores the settings.
+ */
+static bool thp_use_order(unsigned int order)
+{
+	struct thp_settings s;
+	int i;
+
+	if (!thp_available() || !(thp_supported_orders() & (1UL << order)))
+		return false;
+	s = *thp_current_settings();
+	s.thp_enabled = THP_MADVISE;
+	for (i = 0; i < NR_ORDERS; i++)
+		s.hugepages[i].enabled = THP_NEVER;
+	s.hugepages[order].enabled = THP_ALWAYS;
+	thp_push_settings(&s);
+	return true;
+}
+
+static unsigned int pmd_order(void)
+{
+	uint64_t pmd = read_pmd_pagesize();
+
+	return pmd ? sz2ord(pmd, page_size) : 0;
+}
+
+/*
+ * Large folios of @order swap out whole: they get contiguous virtual
+ * slots (no split), and their data comes back intact.
  */
 static void large_folio_swap(struct __test_metadata *_metadata,
-			     const struct vswap_baseline *self, const char *size_dir,
-			     size_t folio_size)
+			     const struct vswap_baseline *self,
+			     unsigned int order)
 {
-	size_t size = 8UL << 20, nr_folios = size / folio_size;
-	char old_top[32], old_size[32], old_pmd[32], file[64];
-	bool pmd = folio_size == 2UL << 20;
+	size_t folio_size = page_size << order;
+	size_t size = 4 * read_pmd_pagesize(), nr_folios = size / folio_size;
 	long swpout, fallback;
 	uint8_t *mem;
 
-	snprintf(file, sizeof(file), "%s/enabled", size_dir);
-	ASSERT_EQ(thp_setting("enabled", "madvise", old_top, sizeof(old_top)), 0);
-	/* Keep PMD-sized THP out of the way of a smaller size. */
-	ASSERT_EQ(thp_setting(PMD_ENABLED, pmd ? "inherit" : "never", old_pmd,
-			      sizeof(old_pmd)), 0);
-	ASSERT_EQ(thp_setting(file, "always", old_size, sizeof(old_size)), 0);
-
-	swpout = thp_stat(size_dir, "zswpout");
-	fallback = thp_stat(size_dir, "swpout_fallback");
-	mem = map_aligned(size);
+	if (!order || !thp_use_order(order))
+		SKIP(return, "no THP of order %u", order);
+	swpout = thp_stat(order, "zswpout");
+	fallback = thp_stat(order, "swpout_fallback");
+	mem = map_aligned(size, read_pmd_pagesize());
 	ASSERT_NE(mem, NULL);
 	ASSERT_EQ(madvise(mem, size, MADV_HUGEPAGE), 0);
 	fill(mem, size, FILL_TEXT);
+	if (order == pmd_order() &&
+	    !check_huge_anon(mem, size, nr_folios, folio_size))
+		SKIP(goto out, "no PMD THP could be allocated");
 	ASSERT_EQ(madvise(mem, size, MADV_PAGEOUT), 0);
 
-	TH_LOG("%s: zswpout %ld, swpout_fallback %ld, of %zu folios", size_dir,
-	       thp_stat(size_dir, "zswpout") - swpout,
-	       thp_stat(size_dir, "swpout_fallback") - fallback, nr_folios);
-	EXPECT_GE(thp_stat(size_dir, "zswpout") - swpout, (long)nr_folios / 2);
-	EXPECT_EQ(thp_stat(size_dir, "swpout_fallback") - fallback, 0);
+	TH_LOG("order %u: zswpout %ld, swpout_fallback %ld, of %zu folios",
+	       order, thp_stat(order, "zswpout") - swpout,
+	       thp_stat(order, "swpout_fallback") - fallback, nr_folios);
+	EXPECT_GE(thp_stat(order, "zswpout") - swpout, (long)nr_folios / 2);
+	EXPECT_EQ(thp_stat(order, "swpout_fallback") - fallback, 0);
 	EXPECT_EQ(swapped_pages(mem, size), (long)(size / page_size));
 	EXPECT_EQ(verify(mem, size, FILL_TEXT), 0);
-
+out:
 	ASSERT_EQ(munmap(mem, size), 0);
-	thp_restore("enabled", old_top);
-	thp_restore(file, old_size);
-	thp_restore(PMD_ENABLED, old_pmd);
 	expect_idle(_metadata, &self->idle);
 }
 
 TEST_F(vswap, thp_swap)
 {
-	large_folio_swap(_metadata, &self->base, "hugepages-2048kB", 2UL << 20);
+	large_folio_swap(_metadata, &self->base, pmd_order());
 }
 
+/* A size below the PMD: 64 KiB with 4 KiB pages. */
 TEST_F(vswap, mthp_swap)
 {
-	large_folio_swap(_metadata, &self->base, "hugepages-64kB", 64UL << 10);
+	large_folio_swap(_metadata, &self->base, sz2ord(64UL << 10, page_size));
 }
 
 /* tmpfs pages go to zswap too, with no swap device behind it. */
@@ -733,12 +914,21 @@ TEST_F(vswap, exit_frees_slots)
  */
 #define SWAPFILE	"vswap_selftest.swap"
 #define CG_RM		CG_ROOT "/vswap_selftest_rm"
+#define CG_OWN		CG_ROOT "/vswap_selftest_owner"
+#define NULLB_DIR	"/sys/kernel/config/nullb/"
+#define NULLB		NULLB_DIR "vswap_selftest"
+
+/* The swap set-up of a vswap_disk test, and what the test changed. */
+struct swap_setup {
+	char dev[256];		/* the swap device found at setup */
+	char swapfile[512];	/* absolute, as /proc/swaps shows it */
+	char other[64];		/* another swap device a test turned on */
+	int dev_off;		/* a test turned it off */
+};
 
 FIXTURE(vswap_disk) {
 	struct vswap_baseline base;
-	char dev[256];		/* the swap device found at setup */
-	char swapfile[512];	/* absolute, as /proc/swaps shows it */
-	int dev_off;		/* a test turned it off */
+	struct swap_setup sw;
 };
 
 /* The first swap device of /proc/swaps. */
@@ -782,24 +972,95 @@ FIXTURE_SETUP(vswap_disk)
 		SKIP(return, "no " VSWAP_DIR "phys: not a CONFIG_VSWAP kernel?");
 	if (swap_devices() < 1)
 		SKIP(return, "these tests need a swap device");
-	ASSERT_EQ(first_swap_device(self->dev, sizeof(self->dev)), 0);
-	self->dev_off = 0;
-	ASSERT_NE(getcwd(self->swapfile, sizeof(self->swapfile) - 32), NULL);
-	strcat(self->swapfile, "/" SWAPFILE);
+	ASSERT_EQ(first_swap_device(self->sw.dev, sizeof(self->sw.dev)), 0);
+	self->sw.dev_off = 0;
+	self->sw.other[0] = 0;
+	ASSERT_NE(getcwd(self->sw.swapfile, sizeof(self->sw.swapfile) - 32), NULL);
+	strcat(self->sw.swapfile, "/" SWAPFILE);
 	setup_common(_metadata, &self->base);
+}
+
+static void nullb_remove(void)
+{
+	write_str(NULLB "/power", "0");
+	rmdir(NULLB);
 }
 
 FIXTURE_TEARDOWN(vswap_disk)
 {
-	write_str(VSWAP_DIR "enabled", "1");
-	write_str(ZSWAP_ENABLED, "Y");
-	swapoff(self->swapfile);
-	unlink(self->swapfile);
-	if (self->dev_off)
-		swapon(self->dev, 0);
-	teardown_common();
+	swapoff(self->sw.swapfile);
+	unlink(self->sw.swapfile);
+	if (self->sw.other[0])
+		swapoff(self->sw.other);
+	nullb_remove();
+	if (self->sw.dev_off)
+		swapon(self->sw.dev, 0);
+	teardown_common(&self->base);
 	rmdir(CG_RM "/child");
 	rmdir(CG_RM);
+	rmdir(CG_OWN "/child");
+	rmdir(CG_OWN);
+}
+
+/* Write an empty swap area of @pages pages to @fd (mkswap's format). */
+static int write_swap_header(int fd, unsigned long pages)
+{
+	uint8_t *hdr = calloc(1, page_size);
+	uint32_t *words = (uint32_t *)(hdr + 1024);
+	unsigned long i;
+	int ret = -1;
+
+	if (!hdr)
+		return -1;
+	words[0] = 1;			/* version */
+	words[1] = pages - 1;		/* last page */
+	memcpy(hdr + page_size - 10, "SWAPSPACE2", 10);
+	if (pwrite(fd, hdr, page_size, 0) != (ssize_t)page_size)
+		goto out;
+	memset(hdr, 0, page_size);
+	for (i = 1; i < pages; i++)
+		if (pwrite(fd, hdr, page_size, i * page_size) !=
+		    (ssize_t)page_size)
+			goto out;
+	ret = fsync(fd);
+out:
+	free(hdr);
+	return ret;
+}
+
+/*
+ * Replace the swap device with a swap file of @bytes in the current
+ * directory. Returns false (and the device stays on) if the filesystem
+ * does not take swap files.
+ */
+static bool use_swapfile(struct __test_metadata *_metadata,
+			 struct swap_setup *sw, size_t bytes)
+{
+	int fd = open(sw->swapfile, O_CREAT | O_TRUNC | O_RDWR, 0600);
+
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(write_swap_header(fd, bytes / page_size), 0);
+	close(fd);
+	ASSERT_EQ(swapoff(sw->dev), 0);
+	sw->dev_off = 1;
+	if (swapon(sw->swapfile, 0)) {
+		TH_LOG("swapon %s: %s", sw->swapfile, strerror(errno));
+		ASSERT_EQ(swapon(sw->dev, 0), 0);
+		sw->dev_off = 0;
+		unlink(sw->swapfile);
+		return false;
+	}
+	return true;
+}
+
+/* Undo use_swapfile(). */
+static void back_to_device(struct __test_metadata *_metadata,
+			   struct swap_setup *sw)
+{
+	ASSERT_EQ(swapoff(sw->swapfile), 0);
+	unlink(sw->swapfile);
+	ASSERT_EQ(swapon(sw->dev, 0), 0);
+	sw->dev_off = 0;
 }
 
 /* How much each counter moved between two snapshots. */
@@ -821,7 +1082,7 @@ TEST_F(vswap_disk, incompressible_to_disk)
 {
 	size_t size = 16UL << 20;
 	long pswpout = read_vmstat("pswpout");
-	long disk_kib = swap_used_kib(self->dev);
+	long disk_kib = swap_used_kib(self->sw.dev);
 	struct vswap_counters out;
 	long swapped, phys;
 	uint8_t *mem;
@@ -837,7 +1098,7 @@ TEST_F(vswap_disk, incompressible_to_disk)
 	TH_LOG("%ld of %zu pages out: phys %ld, rmap %ld, zswap %ld, disk +%ld KiB",
 	       swapped, size / page_size, phys, vdiff(&out, &self->base.idle).rmap,
 	       vdiff(&out, &self->base.idle).zswap,
-	       swap_used_kib(self->dev) - disk_kib);
+	       swap_used_kib(self->sw.dev) - disk_kib);
 	ASSERT_GE(swapped, (long)(size / page_size / 2));
 	EXPECT_EQ(vdiff(&out, &self->base.idle).used, swapped);
 	EXPECT_EQ(phys, swapped);
@@ -845,7 +1106,7 @@ TEST_F(vswap_disk, incompressible_to_disk)
 	EXPECT_EQ(vdiff(&out, &self->base.idle).zswap, 0);
 	EXPECT_GE(vdiff(&out, &self->base.idle).phys_writeout, phys);
 	EXPECT_GE(read_vmstat("pswpout") - pswpout, phys);
-	EXPECT_EQ(swap_used_kib(self->dev) - disk_kib, phys * (long)page_size / 1024);
+	EXPECT_EQ(swap_used_kib(self->sw.dev) - disk_kib, phys * (long)page_size / 1024);
 	/* memory.swap charges exactly the disk slots. */
 	EXPECT_EQ(read_long(CG_NAME "/memory.swap.current"), phys * (long)page_size);
 
@@ -853,7 +1114,7 @@ TEST_F(vswap_disk, incompressible_to_disk)
 	ASSERT_EQ(munmap(mem, size), 0);
 	expect_idle(_metadata, &self->base.idle);
 	EXPECT_EQ(read_long(CG_NAME "/memory.swap.current"), 0);
-	EXPECT_EQ(swap_used_kib(self->dev), disk_kib);
+	EXPECT_EQ(swap_used_kib(self->sw.dev), disk_kib);
 }
 
 /* A small memory.zswap.max makes zswap write its oldest entries to disk. */
@@ -896,88 +1157,30 @@ TEST_F(vswap_disk, zswap_writeback)
 	EXPECT_EQ(read_long(CG_NAME "/memory.swap.current"), 0);
 }
 
-/* memory.swap.max=0 forbids the disk, not zswap. */
+/*
+ * memory.swap.max=0 means no swap for the cgroup, as without CONFIG_VSWAP:
+ * no zswap, no zero pages, no disk. The failed charges show in
+ * memory.swap.events as they always did.
+ */
 TEST_F(vswap_disk, swap_max_zero)
 {
-	size_t size = 8UL << 20, pages = size / page_size;
 	long events = read_key(CG_NAME "/memory.swap.events", "max");
-	struct vswap_counters out;
-	uint8_t *text, *rnd;
 
-	ASSERT_EQ(write_str(CG_NAME "/memory.swap.max", "0"), 0);
-	text = map_anon(size, MADV_NOHUGEPAGE);
-	rnd = map_anon(size, MADV_NOHUGEPAGE);
-	ASSERT_NE(text, NULL);
-	ASSERT_NE(rnd, NULL);
-	fill(text, size, FILL_TEXT);
-	fill(rnd, size, FILL_RANDOM);
-	ASSERT_EQ(madvise(text, size, MADV_PAGEOUT), 0);
-	ASSERT_EQ(madvise(rnd, size, MADV_PAGEOUT), 0);
-
-	snapshot(&out);
-	TH_LOG("zswap %ld, phys %ld, kept resident %ld, phys_alloc_fail %ld, swap_max events %ld",
-	       vdiff(&out, &self->base.idle).zswap, vdiff(&out, &self->base.idle).phys,
-	       vdiff(&out, &self->base.idle).kept_resident,
-	       vdiff(&out, &self->base.idle).phys_alloc_fail,
-	       read_key(CG_NAME "/memory.swap.events", "max") - events);
-	EXPECT_GE(swapped_pages(text, size), (long)pages / 2);
-	EXPECT_EQ(vdiff(&out, &self->base.idle).zswap, swapped_pages(text, size));
-	EXPECT_EQ(vdiff(&out, &self->base.idle).phys, 0);
-	EXPECT_GE(vdiff(&out, &self->base.idle).kept_resident, (long)pages);
-	EXPECT_GE(vdiff(&out, &self->base.idle).phys_alloc_fail, (long)pages);
+	swap_max_zero(_metadata, &self->base);
 	EXPECT_GT(read_key(CG_NAME "/memory.swap.events", "max"), events);
-	EXPECT_EQ(resident_pages(rnd, size), (long)pages);
-	EXPECT_EQ(read_long(CG_NAME "/memory.swap.current"), 0);
-
-	EXPECT_EQ(verify(text, size, FILL_TEXT), 0);
-	EXPECT_EQ(verify(rnd, size, FILL_RANDOM), 0);
-	ASSERT_EQ(munmap(text, size), 0);
-	ASSERT_EQ(munmap(rnd, size), 0);
-	expect_idle(_metadata, &self->base.idle);
-}
-
-/* Write an empty swap area of @pages pages to @path (mkswap's format). */
-static int make_swapfile(const char *path, unsigned long pages)
-{
-	uint8_t *hdr = calloc(1, page_size);
-	uint32_t *words = (uint32_t *)(hdr + 1024);
-	int fd, ret = -1;
-
-	fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0600);
-	if (fd < 0 || !hdr)
-		goto out;
-	words[0] = 1;			/* version */
-	words[1] = pages - 1;		/* last page */
-	memcpy(hdr + page_size - 10, "SWAPSPACE2", 10);
-	if (write(fd, hdr, page_size) != (ssize_t)page_size)
-		goto out;
-	memset(hdr, 0, page_size);
-	for (unsigned long i = 1; i < pages; i++)
-		if (write(fd, hdr, page_size) != (ssize_t)page_size)
-			goto out;
-	ret = fsync(fd);
-out:
-	if (fd >= 0)
-		close(fd);
-	free(hdr);
-	return ret;
 }
 
 /* A full disk: what does not fit stays in memory, nothing is lost. */
 TEST_F(vswap_disk, device_full)
 {
 	size_t size = 16UL << 20, pages = size / page_size;
-	unsigned long file_pages = 1024;	/* 4 MiB with 4K pages */
+	size_t file_size = 4UL << 20, file_pages = file_size / page_size;
 	struct vswap_counters out;
 	long phys, resident;
 	uint8_t *mem;
 
-	ASSERT_EQ(make_swapfile(self->swapfile, file_pages), 0);
-	ASSERT_EQ(swapoff(self->dev), 0);
-	self->dev_off = 1;
-	ASSERT_EQ(swapon(self->swapfile, 0), 0) {
-		TH_LOG("swapon %s: %s", self->swapfile, strerror(errno));
-	}
+	if (!use_swapfile(_metadata, &self->sw, file_size))
+		SKIP(return, "the filesystem of the current directory takes no swap file");
 
 	mem = map_anon(size, MADV_NOHUGEPAGE);
 	ASSERT_NE(mem, NULL);
@@ -987,7 +1190,7 @@ TEST_F(vswap_disk, device_full)
 	snapshot(&out);
 	phys = vdiff(&out, &self->base.idle).phys;
 	resident = resident_pages(mem, size);
-	TH_LOG("%zu pages, %lu-page device: phys %ld, resident %ld",
+	TH_LOG("%zu pages, %zu-page device: phys %ld, resident %ld",
 	       pages, file_pages, phys, resident);
 	TH_LOG("kept resident %ld, phys_alloc_fail %ld",
 	       vdiff(&out, &self->base.idle).kept_resident,
@@ -996,96 +1199,255 @@ TEST_F(vswap_disk, device_full)
 	EXPECT_LT(phys, (long)file_pages);
 	EXPECT_EQ(vdiff(&out, &self->base.idle).rmap, phys);
 	EXPECT_GT(vdiff(&out, &self->base.idle).phys_alloc_fail, 0);
-	EXPECT_GE(vdiff(&out, &self->base.idle).kept_resident, (long)pages - phys);
 	EXPECT_GE(resident, (long)pages - phys);
 	EXPECT_EQ(read_long(CG_NAME "/memory.swap.current"), phys * (long)page_size);
 
 	EXPECT_EQ(verify(mem, size, FILL_RANDOM), 0);
 	ASSERT_EQ(munmap(mem, size), 0);
 	expect_idle(_metadata, &self->base.idle);
-	EXPECT_EQ(swap_used_kib(self->swapfile), 0);
-
-	ASSERT_EQ(swapoff(self->swapfile), 0);
-	ASSERT_EQ(swapon(self->dev, 0), 0);
-	self->dev_off = 0;
+	EXPECT_EQ(swap_used_kib(self->sw.swapfile), 0);
+	back_to_device(_metadata, &self->sw);
 }
 
+/* How large folios reach the disk in thp_to_disk(). */
+enum large_to_disk {
+	LARGE_RUN,		/* whole, to one contiguous physical run */
+	LARGE_SPLIT,		/* split by reclaim before unmapping */
+	LARGE_SCATTERED,	/* whole, to single physical slots */
+};
+
 /*
- * PMD THPs of random data paged out to disk: on a block device each goes
- * to one contiguous physical run, whole; on a swap file (no large runs)
- * reclaim splits it and its pages go one by one. Every byte comes back.
+ * Large folios of @order holding random data, paged out to disk: on a
+ * block device each goes to one contiguous physical run (LARGE_RUN). On a
+ * swap file, which has no large runs, with zswap off the virtual layer
+ * leaves them to the physical allocator and reclaim splits them before
+ * unmapping, as without CONFIG_VSWAP (LARGE_SPLIT); with zswap on they
+ * are unmapped whole, zswap refuses them, and each page gets a physical
+ * slot of its own (LARGE_SCATTERED). Either way nothing stays behind in
+ * memory and every byte comes back.
  */
 static void thp_to_disk(struct __test_metadata *_metadata,
-			const struct vswap_baseline *base, bool split)
+			const struct vswap_baseline *base, unsigned int order,
+			enum large_to_disk how)
 {
-	const char *dir = "hugepages-2048kB";
-	size_t size = 4UL << 20, pages = size / page_size, nr_folios = 2;
-	long swpout = thp_stat(dir, "swpout"), splits = read_vmstat("thp_split_page");
-	char old_top[32], old_pmd[32];
+	size_t folio_size = page_size << order, nr_folios = 2;
+	size_t size = nr_folios * folio_size, pages = size / page_size;
+	long swpout, splits;
 	struct vswap_counters out;
 	long phys;
 	uint8_t *mem;
 
-	ASSERT_EQ(thp_setting("enabled", "madvise", old_top, sizeof(old_top)), 0);
-	ASSERT_EQ(thp_setting(PMD_ENABLED, "inherit", old_pmd, sizeof(old_pmd)), 0);
-	mem = map_aligned(size);
+	if (!order || !thp_use_order(order))
+		SKIP(return, "no THP of order %u", order);
+	swpout = thp_stat(order, "swpout");
+	splits = thp_stat(order, "split");
+	mem = map_aligned(size, read_pmd_pagesize());
 	ASSERT_NE(mem, NULL);
 	ASSERT_EQ(madvise(mem, size, MADV_HUGEPAGE), 0);
 	fill(mem, size, FILL_RANDOM);
+	if (order == pmd_order() &&
+	    !check_huge_anon(mem, size, nr_folios, folio_size))
+		SKIP(goto out, "no PMD THP could be allocated");
 	ASSERT_EQ(madvise(mem, size, MADV_PAGEOUT), 0);
 
 	snapshot(&out);
 	phys = vdiff(&out, &base->idle).phys;
-	TH_LOG("%zu pages in %zu THPs: phys %ld, THP swpout %ld, THP splits %ld",
-	       pages, nr_folios, phys, thp_stat(dir, "swpout") - swpout,
-	       read_vmstat("thp_split_page") - splits);
+	splits = thp_stat(order, "split") - splits;
+	TH_LOG("%zu pages in %zu folios of order %u: phys %ld, swpout %ld, splits %ld",
+	       pages, nr_folios, order, phys, thp_stat(order, "swpout") - swpout,
+	       splits);
 	TH_LOG("swapped %ld, used %ld, kept resident %ld, phys_alloc_fail %ld",
 	       swapped_pages(mem, size), vdiff(&out, &base->idle).used,
 	       vdiff(&out, &base->idle).kept_resident,
 	       vdiff(&out, &base->idle).phys_alloc_fail);
+	EXPECT_EQ(phys, (long)pages);
 	EXPECT_EQ(vdiff(&out, &base->idle).rmap, phys);
 	EXPECT_EQ(vdiff(&out, &base->idle).zswap, 0);
-	if (split) {
-		EXPECT_EQ(phys, (long)pages);
-		EXPECT_EQ(read_vmstat("thp_split_page") - splits, (long)nr_folios);
+	EXPECT_EQ(vdiff(&out, &base->idle).kept_resident, 0);
+	EXPECT_EQ(swapped_pages(mem, size), (long)pages);
+	if (how == LARGE_SPLIT) {
+		EXPECT_EQ(splits, (long)nr_folios);
 	} else {
-		EXPECT_EQ(phys, (long)pages);
-		EXPECT_EQ(thp_stat(dir, "swpout") - swpout, (long)nr_folios);
+		EXPECT_EQ(splits, 0);
+		EXPECT_EQ(thp_stat(order, "swpout") - swpout, (long)nr_folios);
 	}
 	EXPECT_EQ(verify(mem, size, FILL_RANDOM), 0);
-
+out:
 	ASSERT_EQ(munmap(mem, size), 0);
-	thp_restore("enabled", old_top);
-	thp_restore(PMD_ENABLED, old_pmd);
 	expect_idle(_metadata, &base->idle);
 }
 
 TEST_F(vswap_disk, thp_to_blockdev)
 {
-	ASSERT_EQ(strncmp(self->dev, "/dev/", 5), 0) {
-		TH_LOG("%s: a block device is needed for large runs", self->dev);
-	}
-	thp_to_disk(_metadata, &self->base, false);
+	struct stat st;
+
+	if (stat(self->sw.dev, &st) || !S_ISBLK(st.st_mode))
+		SKIP(return, "%s is not a block device: no large runs", self->sw.dev);
+	thp_to_disk(_metadata, &self->base, pmd_order(), LARGE_RUN);
+}
+
+TEST_F(vswap_disk, thp_to_swapfile_split)
+{
+	if (!use_swapfile(_metadata, &self->sw, 8 * read_pmd_pagesize()))
+		SKIP(return, "the filesystem of the current directory takes no swap file");
+	ASSERT_EQ(write_str(ZSWAP_ENABLED, "N"), 0);
+	thp_to_disk(_metadata, &self->base, pmd_order(), LARGE_SPLIT);
+	ASSERT_EQ(write_str(ZSWAP_ENABLED, "Y"), 0);
+	back_to_device(_metadata, &self->sw);
+}
+
+TEST_F(vswap_disk, thp_to_swapfile_zswap)
+{
+	if (!use_swapfile(_metadata, &self->sw, 8 * read_pmd_pagesize()))
+		SKIP(return, "the filesystem of the current directory takes no swap file");
+	thp_to_disk(_metadata, &self->base, pmd_order(), LARGE_SCATTERED);
+	back_to_device(_metadata, &self->sw);
+}
+
+TEST_F(vswap_disk, mthp_to_swapfile_zswap)
+{
+	if (!use_swapfile(_metadata, &self->sw, 8 * read_pmd_pagesize()))
+		SKIP(return, "the filesystem of the current directory takes no swap file");
+	thp_to_disk(_metadata, &self->base, sz2ord(64UL << 10, page_size),
+		    LARGE_SCATTERED);
+	back_to_device(_metadata, &self->sw);
 }
 
 /*
- * zswap off and a swap file: no large physical run can be had, so the
- * virtual layer does not take the THPs whole; reclaim splits them before
- * unmapping, as it does without CONFIG_VSWAP, and every page goes to disk
- * through its own virtual slot.
+ * Make a memory-backed null_blk device whose requests complete @delay_ns
+ * late, with stable writes, and swap on it instead of the swap device.
+ * Returns false if null_blk or configfs is missing.
  */
-TEST_F(vswap_disk, thp_to_swapfile_split)
+static bool use_slow_stable_device(struct __test_metadata *_metadata,
+				   struct swap_setup *sw,
+				   unsigned long delay_ns)
 {
-	ASSERT_EQ(make_swapfile(self->swapfile, 2048), 0);
-	ASSERT_EQ(swapoff(self->dev), 0);
-	self->dev_off = 1;
-	ASSERT_EQ(swapon(self->swapfile, 0), 0);
-	ASSERT_EQ(write_str(ZSWAP_ENABLED, "N"), 0);
-	thp_to_disk(_metadata, &self->base, true);
-	ASSERT_EQ(write_str(ZSWAP_ENABLED, "Y"), 0);
-	ASSERT_EQ(swapoff(self->swapfile), 0);
-	ASSERT_EQ(swapon(self->dev, 0), 0);
-	self->dev_off = 0;
+	char path[128], val[32];
+	int fd;
+
+	/* <sys/mount.h> clashes with the <linux/fs.h> of vm_util.h. */
+	if (access(NULLB_DIR, F_OK))
+		syscall(__NR_mount, "none", "/sys/kernel/config", "configfs",
+			0, NULL);
+	if (access(NULLB_DIR, F_OK) || mkdir(NULLB, 0755))
+		return false;
+	snprintf(val, sizeof(val), "%lu", delay_ns);
+	ASSERT_EQ(write_str(NULLB "/size", "64"), 0);		/* MiB */
+	ASSERT_EQ(write_str(NULLB "/memory_backed", "1"), 0);
+	ASSERT_EQ(write_str(NULLB "/irqmode", "2"), 0);		/* timer */
+	ASSERT_EQ(write_str(NULLB "/completion_nsec", val), 0);
+	ASSERT_EQ(write_str(NULLB "/power", "1"), 0);
+	/* A device made through configfs takes the name of its directory. */
+	snprintf(sw->other, sizeof(sw->other), "/dev/%s",
+		 strrchr(NULLB, '/') + 1);
+	snprintf(path, sizeof(path), "/sys/block/%s/queue/stable_writes",
+		 strrchr(NULLB, '/') + 1);
+	ASSERT_EQ(write_str(path, "1"), 0);
+
+	fd = open(sw->other, O_RDWR);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(write_swap_header(fd, (64UL << 20) / page_size), 0);
+	close(fd);
+	ASSERT_EQ(swapoff(sw->dev), 0);
+	sw->dev_off = 1;
+	ASSERT_EQ(swapon(sw->other, 0), 0) {
+		TH_LOG("swapon %s: %s", sw->other, strerror(errno));
+	}
+	return true;
+}
+
+/*
+ * A device with stable writes (zram, dm-integrity, NVMe with protection
+ * information) needs a page to stay unchanged while it is written. A
+ * write fault on a page whose writeback to such a device is in flight
+ * must therefore copy it, not map the page under IO writable; the device
+ * that decides is the one behind the virtual slot. null_blk with delayed
+ * completion keeps the writeback in flight long enough to fault on it.
+ */
+TEST_F(vswap_disk, stable_writes)
+{
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+	unsigned long pfn_before, pfn_after;
+	uint8_t *mem, *expect;
+
+	ASSERT_GE(fd, 0);
+	if (!use_slow_stable_device(_metadata, &self->sw, 500000000UL))
+		SKIP(return, "no null_blk configfs");
+	mem = map_anon(page_size, MADV_NOHUGEPAGE);
+	expect = malloc(page_size);
+	ASSERT_NE(mem, NULL);
+	ASSERT_NE(expect, NULL);
+	fill(mem, page_size, FILL_RANDOM);
+	fill(expect, page_size, FILL_RANDOM);
+	pfn_before = pagemap_get_pfn(fd, (char *)mem);
+
+	/* Random data: zswap refuses it and it goes to the device. */
+	ASSERT_EQ(madvise(mem, page_size, MADV_PAGEOUT), 0);
+	ASSERT_EQ(swapped_pages(mem, page_size), 1);
+	/* Fold the per-CPU counter deltas into the global ones first. */
+	write_str("/proc/sys/vm/stat_refresh", "1");
+	ASSERT_GT(read_vmstat("nr_writeback"), 0) {
+		TH_LOG("the write completed too early to fault on it");
+	}
+	mem[0] ^= 0xff;
+	expect[0] ^= 0xff;
+	pfn_after = pagemap_get_pfn(fd, (char *)mem);
+	TH_LOG("pfn %#lx before the write-out, %#lx after a write fault during it",
+	       pfn_before, pfn_after);
+	EXPECT_NE(pfn_after, pfn_before);
+	EXPECT_EQ(memcmp(mem, expect, page_size), 0);
+
+	ASSERT_EQ(munmap(mem, page_size), 0);
+	free(expect);
+	close(fd);
+	/* swapoff waits for the write and frees what is left of the slot. */
+	ASSERT_EQ(swapoff(self->sw.other), 0);
+	self->sw.other[0] = 0;
+	expect_idle(_metadata, &self->base.idle);
+	nullb_remove();
+	ASSERT_EQ(swapon(self->sw.dev, 0), 0);
+	self->sw.dev_off = 0;
+}
+
+/*
+ * memory.swap.events "max" and "fail" count swap-outs that could not get
+ * swap space, as without CONFIG_VSWAP; zswap writeback that cannot get a
+ * disk slot for an entry is not a swap-out and leaves them alone. Here
+ * everything fits in zswap, the cgroup may put one page on disk, and the
+ * zswap shrinker is asked to write back.
+ */
+TEST_F(vswap_disk, swap_events_writeback)
+{
+	size_t size = 16UL << 20;
+	long max0, fail0, max1, fail1;
+	char one_page[32];
+	uint8_t *mem;
+
+	snprintf(one_page, sizeof(one_page), "%zu", page_size);
+	ASSERT_EQ(write_str(CG_NAME "/memory.swap.max", one_page), 0);
+	ASSERT_EQ(write_str(ZSWAP_SHRINKER, "Y"), 0);
+	mem = map_anon(size, MADV_NOHUGEPAGE);
+	ASSERT_NE(mem, NULL);
+	fill(mem, size, FILL_TEXT);
+	ASSERT_EQ(madvise(mem, size, MADV_PAGEOUT), 0);
+	ASSERT_GE(swapped_pages(mem, size), (long)(size / page_size / 2));
+
+	max0 = read_key(CG_NAME "/memory.swap.events", "max");
+	fail0 = read_key(CG_NAME "/memory.swap.events", "fail");
+	memcg_reclaim(size);
+	memcg_reclaim(size);
+	max1 = read_key(CG_NAME "/memory.swap.events", "max");
+	fail1 = read_key(CG_NAME "/memory.swap.events", "fail");
+	TH_LOG("after reclaim: swap.events max +%ld, fail +%ld; memory.swap.current %ld",
+	       max1 - max0, fail1 - fail0,
+	       read_long(CG_NAME "/memory.swap.current"));
+	EXPECT_EQ(max1, max0);
+	EXPECT_EQ(fail1, fail0);
+	EXPECT_LE(read_long(CG_NAME "/memory.swap.current"), (long)page_size);
+
+	EXPECT_EQ(verify(mem, size, FILL_TEXT), 0);
+	ASSERT_EQ(munmap(mem, size), 0);
+	expect_idle(_metadata, &self->base.idle);
 }
 
 /* What one swapoff_three_processes child saw, sent to the parent. */
@@ -1157,7 +1519,7 @@ TEST_F(vswap_disk, swapoff_three_processes)
 	long traffic[2];
 	pid_t busy;
 	struct timespec t0, t1;
-	long disk_kib, phys;
+	long disk_kib, phys, fallback = 0;
 	pid_t pid[3];
 	char c = 0;
 
@@ -1169,13 +1531,18 @@ TEST_F(vswap_disk, swapoff_three_processes)
 
 		ASSERT_NE(mem, NULL);
 		/* The third child swaps out with the virtual layer off. */
-		if (i == 2)
+		if (i == 2) {
 			ASSERT_EQ(write_str(VSWAP_DIR "enabled", "0"), 0);
+			fallback = read_long(VSWAP_DIR "phys_fallback");
+		}
 		pid[i] = fork();
 		ASSERT_GE(pid[i], 0);
 		if (!pid[i])
 			unuse_child(mem, size, kinds[i], ready[1], go[0], report[1]);
 		ASSERT_EQ(read(ready[0], &c, 1), 1);
+		/* A layer switched off is not one that had no slots. */
+		if (i == 2)
+			EXPECT_EQ(read_long(VSWAP_DIR "phys_fallback"), fallback);
 		ASSERT_EQ(write_str(VSWAP_DIR "enabled", "1"), 0);
 		munmap(mem, size);
 	}
@@ -1187,17 +1554,17 @@ TEST_F(vswap_disk, swapoff_three_processes)
 
 	snapshot(&out);
 	phys = vdiff(&out, &self->base.idle).phys;
-	disk_kib = swap_used_kib(self->dev);
+	disk_kib = swap_used_kib(self->sw.dev);
 	busy = fork();
 	ASSERT_GE(busy, 0);
 	if (!busy)
 		traffic_child(stop, report[1]);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ASSERT_EQ(swapoff(self->dev), 0) {
-		TH_LOG("swapoff %s: %s", self->dev, strerror(errno));
+	ASSERT_EQ(swapoff(self->sw.dev), 0) {
+		TH_LOG("swapoff %s: %s", self->sw.dev, strerror(errno));
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	self->dev_off = 1;
+	self->sw.dev_off = 1;
 	__atomic_store_n(stop, 1, __ATOMIC_RELEASE);
 	ASSERT_EQ(waitpid(busy, &status, 0), busy);
 	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
@@ -1253,8 +1620,98 @@ TEST_F(vswap_disk, swapoff_three_processes)
 			EXPECT_NE(r[i].type_before, r[direct].type_before);
 
 	expect_idle(_metadata, &self->base.idle);
-	ASSERT_EQ(swapon(self->dev, 0), 0);
-	self->dev_off = 0;
+	ASSERT_EQ(swapon(self->sw.dev, 0), 0);
+	self->sw.dev_off = 0;
+}
+
+/*
+ * swapoff brings the data of virtual slots back into memory without a
+ * page-table walk, so it has no mm to charge: the page goes to the memcg
+ * that owned the slot, or to its nearest live ancestor if that memcg was
+ * removed (where its charges went). Never to the cgroup of the task that
+ * runs swapoff. Here the owner's memcg is removed after its process moved
+ * to another one.
+ */
+TEST_F_TIMEOUT(vswap_disk, swapoff_charges_owner, 120)
+{
+	size_t size = 8UL << 20;
+	long owner_before, owner_after, self_before, self_after, swapped;
+	int ready[2], go[2], status;
+	char pidbuf[32], c = 0;
+	pid_t pid;
+
+	ASSERT_EQ(mkdir(CG_OWN, 0755), 0);
+	ASSERT_EQ(write_str(CG_OWN "/cgroup.subtree_control", "+memory"), 0);
+	ASSERT_EQ(mkdir(CG_OWN "/child", 0755), 0);
+	ASSERT_EQ(mkdir(CG_RM, 0755), 0);
+	ASSERT_EQ(pipe(ready), 0);
+	ASSERT_EQ(pipe(go), 0);
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		uint8_t *mem;
+		long out, left;
+		int tries;
+
+		snprintf(pidbuf, sizeof(pidbuf), "%d", getpid());
+		munlockall();
+		if (write_str(CG_OWN "/child/cgroup.procs", pidbuf))
+			_exit(1);
+		mem = map_anon(size, MADV_NOHUGEPAGE);
+		if (!mem)
+			_exit(1);
+		fill(mem, size, FILL_RANDOM);
+		madvise(mem, size, MADV_PAGEOUT);
+		/*
+		 * Written pages stay in the swap cache, charged, until reclaim
+		 * sees them again: drop them, so that swapoff must read and
+		 * charge every one.
+		 */
+		for (tries = 0; tries < 20 && (left = resident_pages(mem, size));
+		     tries++) {
+			char amount[32];
+
+			/* Ask for no more: reclaim retries until it has it. */
+			snprintf(amount, sizeof(amount), "%zu", left * page_size);
+			write_str(CG_OWN "/child/memory.reclaim", amount);
+		}
+		out = swapped_pages(mem, size) - resident_pages(mem, size);
+		/*
+		 * Move out, so that the memcg that owns the slots can go
+		 * (not up: a memcg with children holds no process).
+		 */
+		if (write_str(CG_RM "/cgroup.procs", pidbuf) ||
+		    write(ready[1], &out, sizeof(out)) != sizeof(out) ||
+		    read(go[0], &c, 1) != 1)
+			_exit(1);
+		_exit(verify(mem, size, FILL_RANDOM) ? 2 : 0);
+	}
+	ASSERT_EQ(read(ready[0], &swapped, sizeof(swapped)), (ssize_t)sizeof(swapped));
+	ASSERT_GE(swapped, (long)(size / page_size / 2));
+	ASSERT_EQ(rmdir(CG_OWN "/child"), 0);
+
+	owner_before = read_long(CG_OWN "/memory.current");
+	self_before = read_long(CG_NAME "/memory.current");
+	ASSERT_EQ(swapoff(self->sw.dev), 0);
+	self->sw.dev_off = 1;
+	owner_after = read_long(CG_OWN "/memory.current");
+	self_after = read_long(CG_NAME "/memory.current");
+	TH_LOG("swapoff of %ld pages: owner's parent +%ld KiB, swapoff's +%ld KiB",
+	       swapped, (owner_after - owner_before) >> 10,
+	       (self_after - self_before) >> 10);
+	EXPECT_GE(owner_after - owner_before,
+		  swapped * (long)page_size * 9 / 10);
+	EXPECT_LT(self_after - self_before, swapped * (long)page_size / 10);
+
+	ASSERT_EQ(write(go[1], &c, 1), 1);
+	ASSERT_EQ(waitpid(pid, &status, 0), pid);
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(WEXITSTATUS(status), 0);
+	expect_idle(_metadata, &self->base.idle);
+	ASSERT_EQ(swapon(self->sw.dev, 0), 0);
+	self->sw.dev_off = 0;
+	ASSERT_EQ(rmdir(CG_OWN), 0);
+	ASSERT_EQ(rmdir(CG_RM), 0);
 }
 
 /* Removing a memcg whose pages are swapped out leaks no charge or slot. */
