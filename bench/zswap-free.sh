@@ -4,7 +4,7 @@
 # region freed with munmap. Base needs its swap disk for zswap to work;
 # the vswap kernel swaps it off first, so its pages take virtual slots.
 # Both paths end in zswap: the metrics compare the layers' overhead,
-# above all the free path (DESIGN.md section 9).
+# above all the free path.
 
 if [ -d /sys/kernel/debug/vswap ]; then
 	swapoff_all || rc=1
