@@ -21,7 +21,7 @@ test:
 bench:
 	@$(H)/bench
 
-## make bisect      every prefix of the series: build =y and =n, boot =y (FROM=N)
+## make bisect      every prefix of the series: build =y and =n, boot =y (FROM=N TO=N)
 bisect:
 	@$(H)/bisect
 
