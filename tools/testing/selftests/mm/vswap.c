@@ -25,6 +25,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +55,7 @@
 #define CG_ROOT		"/sys/fs/cgroup"
 #define CG_NAME		CG_ROOT "/vswap_selftest"
 #define CG_OOM		CG_ROOT "/vswap_selftest_oom"
+#define CG_GONE		CG_ROOT "/vswap_selftest_gone"
 
 static size_t page_size;
 
@@ -405,6 +407,9 @@ static void teardown_common(const struct vswap_baseline *base)
 	snprintf(pid, sizeof(pid), "%d", getpid());
 	write_str(CG_ROOT "/cgroup.procs", pid);
 	rmdir(CG_OOM);
+	rmdir(CG_GONE "/a");
+	rmdir(CG_GONE "/keep");
+	rmdir(CG_GONE);
 	rmdir(CG_NAME);
 }
 
@@ -668,6 +673,210 @@ TEST_F_TIMEOUT(vswap, metadata_charged, 120)
 	EXPECT_EQ(verify(mem, size, FILL_ZERO), 0);
 	ASSERT_EQ(munmap(mem, size), 0);
 	expect_idle(_metadata, &self->base.idle);
+}
+
+/* /dev/kmsg, positioned after what the kernel has logged so far. */
+static int kmsg_open(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+
+	if (fd >= 0 && lseek(fd, 0, SEEK_END) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The WARNINGs the kernel logged since kmsg_open(); closes @fd. */
+static int kmsg_warnings(int fd)
+{
+	char rec[8192];
+	int warnings = 0;
+	ssize_t n;
+
+	for (;;) {
+		n = read(fd, rec, sizeof(rec) - 1);
+		/* EPIPE: records were overwritten; the next read goes on. */
+		if (n < 0 && errno == EPIPE)
+			continue;
+		if (n <= 0)
+			break;
+		rec[n] = 0;
+		if (strstr(rec, "WARNING:"))
+			warnings++;
+	}
+	close(fd);
+	return warnings;
+}
+
+/* Wait until no removed child of cgroup @cg is left in memory. */
+static bool wait_no_dying(const char *cg)
+{
+	struct timespec now, end;
+	char stat[256];
+
+	snprintf(stat, sizeof(stat), "%s/cgroup.stat", cg);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += 60;
+	for (;;) {
+		if (read_key(stat, "nr_dying_descendants") == 0)
+			return true;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec > end.tv_sec)
+			return false;
+		usleep(10000);
+	}
+}
+
+/*
+ * Swapper child of memcg_removed(): swap out @size bytes from cgroup
+ * CG_GONE/a, leave it with the slots still charged there, and once the
+ * cgroup is gone read every byte back. Exits non-zero on a failure.
+ *
+ * Whatever else the child allocates in CG_GONE/a keeps the memcg's
+ * object cgroup alive until it is freed, and page tables and /proc
+ * inodes are freed after an RCU grace period: the child faults in its
+ * page tables before it moves, and leaves /proc alone.
+ */
+static void gone_child(size_t size, int ready, int go)
+{
+	size_t pmd = read_pmd_pagesize(), off;
+	char pid[32], c = 0;
+	uint8_t *mem;
+
+	mem = map_aligned(size, pmd);
+	if (!mem || madvise(mem, size, MADV_NOHUGEPAGE))
+		_exit(10);
+	for (off = 0; off < size; off += pmd)
+		mem[off] = 1;
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	if (write_str(CG_GONE "/a/cgroup.procs", pid))
+		_exit(11);
+	fill(mem, size, FILL_MIXED);
+	if (madvise(mem, size, MADV_PAGEOUT))
+		_exit(12);
+	if (write_str(CG_NAME "/cgroup.procs", pid))
+		_exit(13);
+	if (write(ready, &c, 1) != 1 || read(go, &c, 1) != 1)
+		_exit(14);
+	if (verify(mem, size, FILL_MIXED))
+		_exit(15);
+	_exit(munmap(mem, size) ? 16 : 0);
+}
+
+/*
+ * A cgroup removed while virtual slots it charged are still in use. The
+ * slots' memory is charged in bytes through an object cgroup of the
+ * memcg, which holds what is left of the pages it charged; after the
+ * removal the parent takes the memcg's charges over, but the bytes must
+ * still go back to the object cgroup that charged them, or it is freed
+ * holding part of a page, and obj_cgroup_release() warns. The test runs
+ * on one CPU, so that draining that CPU's charge cache (a memory.max
+ * write on the parent does that, in this process) drops the last
+ * reference to the object cgroup, and then reads the kernel log.
+ */
+static void memcg_removed(struct __test_metadata *_metadata,
+			  const struct vswap_baseline *base)
+{
+	size_t size = 4UL << 20;	/* 1024 slots: 18,432 bytes charged */
+	int ready[2], go[2], stop[2], status, kmsg, warnings;
+	pid_t swapper, keeper;
+	cpu_set_t one, all;
+	char val[32], c = 0;
+	long usage, used;
+
+	ASSERT_GT(read_pmd_pagesize(), 0);
+	ASSERT_EQ(sched_getaffinity(0, sizeof(all), &all), 0);
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu(), &one);
+	ASSERT_EQ(sched_setaffinity(0, sizeof(one), &one), 0);
+	kmsg = kmsg_open();
+	ASSERT_GE(kmsg, 0);
+
+	ASSERT_EQ(mkdir(CG_GONE, 0755), 0);
+	ASSERT_EQ(write_str(CG_GONE "/cgroup.subtree_control", "+memory"), 0);
+	ASSERT_EQ(mkdir(CG_GONE "/a", 0755), 0);
+	ASSERT_EQ(mkdir(CG_GONE "/keep", 0755), 0);
+	ASSERT_EQ(pipe(ready), 0);
+	ASSERT_EQ(pipe(go), 0);
+	ASSERT_EQ(pipe(stop), 0);
+
+	/* Memory in the parent, for the memory.max write to reclaim. */
+	keeper = fork();
+	ASSERT_GE(keeper, 0);
+	if (!keeper) {
+		uint8_t *mem;
+
+		close(go[1]);
+		close(stop[1]);
+		munlockall();
+		snprintf(val, sizeof(val), "%d", getpid());
+		if (write_str(CG_GONE "/keep/cgroup.procs", val))
+			_exit(1);
+		mem = map_anon(size, MADV_NOHUGEPAGE);
+		if (!mem)
+			_exit(1);
+		fill(mem, size, FILL_TEXT);
+		c = 1;
+		if (write(ready[1], &c, 1) != 1)
+			_exit(1);
+		/* Until the test closes the pipe; then check the data. */
+		while (read(stop[0], &c, 1) == 1)
+			;
+		_exit(verify(mem, size, FILL_TEXT) ? 2 : 0);
+	}
+	ASSERT_EQ(read(ready[0], &c, 1), 1);
+	ASSERT_EQ(c, 1);
+
+	used = read_long(VSWAP_DIR "used");
+	swapper = fork();
+	ASSERT_GE(swapper, 0);
+	if (!swapper) {
+		close(go[1]);
+		close(stop[1]);
+		munlockall();
+		gone_child(size, ready[1], go[0]);
+	}
+	ASSERT_EQ(read(ready[0], &c, 1), 1);
+	ASSERT_EQ(c, 0);
+	ASSERT_EQ(read_long(VSWAP_DIR "used") - used, (long)(size / page_size));
+	EXPECT_EQ(read_long(CG_GONE "/a/memory.swap.current"), 0);
+	ASSERT_EQ(rmdir(CG_GONE "/a"), 0);
+	ASSERT_EQ(write(go[1], &c, 1), 1);
+	ASSERT_EQ(waitpid(swapper, &status, 0), swapper);
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(WEXITSTATUS(status), 0);
+
+	/* The slots are freed; the removed memcg goes once nothing pins it. */
+	EXPECT_TRUE(wait_no_dying(CG_GONE));
+	usage = read_long(CG_GONE "/memory.current");
+	ASSERT_GT(usage, 2 * (long)page_size);
+	snprintf(val, sizeof(val), "%ld", usage - 2 * (long)page_size);
+	ASSERT_EQ(write_str(CG_GONE "/memory.max", val), 0);
+	ASSERT_EQ(write_str(CG_GONE "/memory.max", "max"), 0);
+
+	close(stop[1]);
+	ASSERT_EQ(waitpid(keeper, &status, 0), keeper);
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(WEXITSTATUS(status), 0);
+	close(stop[0]);
+	close(go[0]);
+	close(go[1]);
+	close(ready[0]);
+	close(ready[1]);
+	ASSERT_EQ(rmdir(CG_GONE "/keep"), 0);
+	ASSERT_EQ(rmdir(CG_GONE), 0);
+
+	warnings = kmsg_warnings(kmsg);
+	TH_LOG("kernel WARNINGs logged during the test: %d", warnings);
+	EXPECT_EQ(warnings, 0);
+	ASSERT_EQ(sched_setaffinity(0, sizeof(all), &all), 0);
+	expect_idle(_metadata, &base->idle);
+}
+
+TEST_F_TIMEOUT(vswap, memcg_removed, 120)
+{
+	memcg_removed(_metadata, &self->base);
 }
 
 /* memory.swap.max=0: the cgroup does not swap, whatever its pages hold. */
@@ -1168,6 +1377,12 @@ TEST_F(vswap_disk, swap_max_zero)
 
 	swap_max_zero(_metadata, &self->base);
 	EXPECT_GT(read_key(CG_NAME "/memory.swap.events", "max"), events);
+}
+
+/* As in the "vswap" fixture, with a swap device beside the virtual one. */
+TEST_F_TIMEOUT(vswap_disk, memcg_removed, 120)
+{
+	memcg_removed(_metadata, &self->base);
 }
 
 /* A full disk: what does not fit stays in memory, nothing is lost. */
