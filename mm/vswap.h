@@ -72,7 +72,9 @@
  * not swap, as without CONFIG_VSWAP). The memory the virtual layer keeps
  * per slot (VSWAP_SLOT_BYTES) is charged to the memcg as kernel memory, so
  * swapping out pages that cost nothing to store (zero pages) still counts
- * against memory.max.
+ * against memory.max. The bytes are charged and uncharged through one
+ * obj_cgroup that the slot's memcg id leads to for as long as the slot
+ * lives, removed memcg or not (mem_cgroup_charge_vswap_meta()).
  *
  * Reclaim
  * -------
