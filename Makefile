@@ -3,7 +3,7 @@
 
 H := harness
 
-.PHONY: run test bench bisect deps fetch tree build payload series refresh \
+.PHONY: run test bench bisect soak deps fetch tree build payload series refresh \
 	tree-reset checkpatch clean distclean help
 
 help:
@@ -24,6 +24,10 @@ bench:
 ## make bisect      every prefix of the series: build =y and =n, boot =y (FROM=N TO=N)
 bisect:
 	@$(H)/bisect
+
+## make soak        soak scenarios on KASAN and -O2 kernels (DURATION=min SCENARIO= KERNELS=)
+soak:
+	@$(H)/soak
 
 ## make deps        install missing Debian packages
 deps:

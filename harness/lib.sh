@@ -93,6 +93,9 @@ overlay_files() {
 	done | LC_ALL=C sort
 }
 
+# What in a guest's kernel log fails its run (harness/guest-run, make soak).
+SPLAT_RE='WARNING:|BUG:|kernel BUG|Oops|Kernel panic|KASAN|KFENCE|UBSAN|Bad page|possible (recursive|circular) locking|inconsistent lock state|suspicious RCU usage|blocked for more than|soft lockup|rcu_.*self-detected stall|rcu_.*detected stalls'
+
 inputs_hash() {
 	(
 		cd "$TOP"

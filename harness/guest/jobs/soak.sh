@@ -1,0 +1,281 @@
+# SPDX-License-Identifier: GPL-2.0
+# needs: stress-ng
+# make soak: one scenario ($SCENARIO) for $SOAK_SECONDS seconds. Data
+# verifiers (soakverify) run in a memcg under memory.max, stress-ng's
+# swap-heavy stressors in another, and the scenario's own action (swapoff
+# loops, toggles, faults, cgroup removal, CPU hotplug, OOM kills) runs
+# beside them. The last line is
+#   @@SOAK scenario=S bytes=B bad=N kills=K expected_kills=E ooms=O
+#          stress=OK|FAIL idle=yes|no
+# where bad counts bytes that did not read back as written (must be 0),
+# kills the verifiers killed by a signal or failing to set up, of which
+# the scenario expects expected_kills (OOM kills, SIGBUS from an injected
+# read error), and idle whether the vswap counters, SwapFree and
+# memory.swap.current came back to where they were before.
+
+PATH=$PATH:/usr/bin
+cgr=/sys/fs/cgroup
+vs=/sys/kernel/debug/vswap
+zs=/sys/module/zswap/parameters
+dbg=/sys/kernel/debug
+secs=${SOAK_SECONDS:-60}
+nver=${SOAK_VERIFIERS:-2}
+mib=${SOAK_MIB:-32}
+scenario=${SCENARIO:?no SCENARIO}
+rpct=10
+limit=$((nver * mib * 3 / 4))M
+stressors="--vm 1 --vm-bytes 24M --vm-keep --pageswap 1 --madvise 1 --mremap 1 --fork 1 --userfaultfd 1 --memfd 1 --shm 1"
+expect_kills=0
+kill_reason=
+state=/tmp/soak
+mkdir -p $state
+
+echo "=== soak: scenario $scenario, $secs s, $nver verifiers of $mib MiB, $(nproc) CPUs"
+
+counters() {
+	if [ -d $vs ]; then
+		echo "used=$(cat $vs/used) phys=$(cat $vs/phys) rmap=$(cat $vs/rmap)"
+	fi
+	awk '/^SwapTotal|^SwapFree/ { printf "%s%s ", $1, $2 } END { print "" }' /proc/meminfo
+}
+
+# Scenario set-up: swap devices, zswap and limits.
+zswap_on=Y
+case $scenario in
+zswap) ;;
+zswap-disk) ;;
+disk) zswap_on=N ;;
+zram)
+	echo 128M >/sys/block/zram0/disksize &&
+		mkswap /dev/zram0 >/dev/null && swapon /dev/zram0 ||
+		{ echo "FAIL: zram set-up"; rc=1; } ;;
+swapfile)
+	dd if=/dev/zero of=/mnt/swapfile bs=1M count=192 2>/dev/null &&
+		chmod 600 /mnt/swapfile && mkswap /mnt/swapfile >/dev/null &&
+		swapon /mnt/swapfile || { echo "FAIL: swap file set-up"; rc=1; } ;;
+poolfull) echo 1 >$zs/max_pool_percent ;;
+diskfull) rpct=50; limit=$((nver * mib * 7 / 8))M ;;
+faults) ;;
+swapoff) stressors="$stressors --swap 1" ;;
+toggle) ;;
+oom) ;;
+cgremove) ;;
+hotplug) ;;
+*) echo "FAIL: unknown scenario $scenario"; rc=1 ;;
+esac
+echo $zswap_on >$zs/enabled
+swapon_dev=$(awk 'NR > 1 { print $1; exit }' /proc/swaps)
+[ -n "$swapon_dev" ] && echo "swap device: $swapon_dev"
+
+idle=$(counters)
+echo "idle: $idle"
+
+mkdir $cgr/soak $cgr/stress
+echo +memory >$cgr/soak/cgroup.subtree_control
+mkdir $cgr/soak/v $cgr/soak/home
+echo "$limit" >$cgr/soak/v/memory.max
+[ "$scenario" = zswap-disk ] || [ "$scenario" = diskfull ] &&
+	echo 8M >$cgr/soak/v/memory.zswap.max
+[ "$scenario" = diskfull ] && echo 12M >$cgr/soak/memory.swap.max
+[ "$scenario" = poolfull ] && echo 0 >$cgr/soak/v/memory.zswap.writeback
+echo 96M >$cgr/stress/memory.max
+
+# verifier N CGROUP SECONDS [ARGS]: one soakverify in CGROUP, its
+# progress in $state/vN, its exit status in $state/vN.rc.
+verifier() {
+	local n=$1 cg=$2 t=$3
+	shift 3
+	(
+		echo 0 >"$cg/cgroup.procs" || exit 2
+		[ "$scenario" = faults ] && echo 1 >/proc/self/make-it-fail
+		exec soakverify -t "$t" -m "$mib" -r "$rpct" -s "$n" \
+			-o "$state/v$n" "$@" >>$state/verify.log 2>&1
+	)
+	echo $? >"$state/v$n.rc"
+}
+
+(
+	echo 0 >$cgr/stress/cgroup.procs || exit 2
+	[ "$scenario" = faults ] && echo 1 >/proc/self/make-it-fail
+	cd /mnt && exec stress-ng $stressors --verify --timeout "${secs}s" \
+		--temp-path /mnt --metrics-brief >$state/stress.log 2>&1
+) &
+stress_pid=$!
+
+pids=
+if [ "$scenario" = cgremove ]; then
+	# Each verifier runs in a cgroup of its own, leaves it for soak/home
+	# once its first round is out, and removes it; repeated until the end.
+	i=0
+	end=$(($(date +%s) + secs))
+	while [ "$(date +%s)" -lt $end ]; do
+		batch=
+		for n in $(seq 1 "$nver"); do
+			i=$((i + 1))
+			mkdir $cgr/soak/g$i
+			echo "$limit" >$cgr/soak/g$i/memory.max
+			verifier $i $cgr/soak/g$i 1 -M $cgr/soak/home &
+			batch="$batch $!"
+		done
+		for p in $batch; do
+			wait "$p"
+		done
+	done &
+	pids=$!
+else
+	for n in $(seq 1 "$nver"); do
+		verifier "$n" $cgr/soak/v "$secs" &
+		pids="$pids $!"
+	done
+fi
+
+# The scenario's action, until the verifiers are done.
+action() {
+	case $scenario in
+	swapoff)
+		while [ ! -e $state/stop ] && sleep 3; do
+			swapoff "$swapon_dev" || echo "swapoff failed: $?"
+			swapon "$swapon_dev" || echo "swapon failed: $?"
+		done ;;
+	toggle)
+		while [ ! -e $state/stop ] && sleep 1; do
+			echo N >$zs/enabled; sleep 1; echo Y >$zs/enabled
+			if [ -d $vs ]; then
+				echo 0 >$vs/enabled; sleep 1; echo 1 >$vs/enabled
+			fi
+		done ;;
+	hotplug)
+		while [ ! -e $state/stop ] && sleep 1; do
+			for c in 1 2 3; do
+				f=/sys/devices/system/cpu/cpu$c/online
+				[ -f $f ] || continue
+				echo 0 >$f; sleep 1; echo 1 >$f
+			done
+		done ;;
+	oom)
+		# A verifier in a memcg whose limits drop under it, killed by the
+		# memcg OOM killer while swapping out or in; restarted each time.
+		mkdir $cgr/soak/victim
+		i=100
+		while [ ! -e $state/stop ]; do
+			i=$((i + 1))
+			echo max >$cgr/soak/victim/memory.max
+			echo max >$cgr/soak/victim/memory.swap.max
+			echo 24M >$cgr/soak/victim/memory.max
+			(
+				echo 0 >$cgr/soak/victim/cgroup.procs || exit 2
+				exec soakverify -t 600 -m "$mib" -r "$rpct" -s $i \
+					-o "$state/x$i" >>$state/verify.log 2>&1
+			) &
+			p=$!
+			sleep $((i % 4 + 1))
+			echo 0 >$cgr/soak/victim/memory.swap.max
+			echo 1M >$cgr/soak/victim/memory.max
+			wait $p
+			echo $? >"$state/x$i.rc"
+		done ;;
+	faults)
+		for f in failslab fail_page_alloc; do
+			echo 1 >$dbg/$f/probability
+			echo 1 >$dbg/$f/interval
+			echo -1 >$dbg/$f/times
+			echo 0 >$dbg/$f/verbose
+			echo Y >$dbg/$f/task-filter
+		done
+		echo N >$dbg/fail_page_alloc/ignore-gfp-wait
+		echo 0 >$dbg/fail_page_alloc/min-order
+		echo N >$dbg/failslab/ignore-gfp-wait
+		if [ -n "$swapon_dev" ] && [ -b "$swapon_dev" ]; then
+			echo 1 >/sys/block/${swapon_dev#/dev/}/make-it-fail
+			echo 1 >$dbg/fail_make_request/probability
+			echo 1 >$dbg/fail_make_request/interval
+			echo -1 >$dbg/fail_make_request/times
+			echo 0 >$dbg/fail_make_request/verbose
+		fi
+		while [ ! -e $state/stop ]; do sleep 1; done ;;
+	*) while [ ! -e $state/stop ]; do sleep 1; done ;;
+	esac
+}
+action >>$state/action.log 2>&1 &
+apid=$!
+
+for p in $pids; do
+	wait "$p"
+done
+wait "$stress_pid"
+stress_rc=$?
+# The action finishes the step it is in and stops.
+: >$state/stop
+wait $apid
+
+# Faults off before the checks.
+if [ "$scenario" = faults ]; then
+	echo 0 >$dbg/failslab/probability
+	echo 0 >$dbg/fail_page_alloc/probability
+	echo 0 >$dbg/fail_make_request/probability
+fi
+
+bytes=0 bad=0 kills=0 expected=0
+for f in $state/v[0-9]* $state/x[0-9]*; do
+	case $f in *.rc) continue ;; esac
+	[ -f "$f" ] || continue
+	set -- $(cat "$f")
+	bytes=$((bytes + $2)); bad=$((bad + $4))
+	r=$(cat "$f.rc" 2>/dev/null || echo 137)
+	case $f in
+	*/x*) [ "$r" -ne 0 ] && expected=$((expected + 1)) ;;
+	*) [ "$r" -ne 0 ] && [ "$r" -ne 1 ] && kills=$((kills + 1)) ;;
+	esac
+done
+# A verifier killed before its first report left no file: count its rc.
+for f in $state/v[0-9]*.rc; do
+	[ -f "${f%.rc}" ] && continue
+	[ -f "$f" ] && [ "$(cat "$f")" -ne 0 ] && kills=$((kills + 1))
+done
+ooms_soak=$(awk '/^oom_kill / { print $2 }' $cgr/soak/memory.events)
+ooms_stress=$(awk '/^oom_kill / { print $2 }' $cgr/stress/memory.events)
+echo "verifier processes killed or failed to set up: $kills; victim kills (expected): $expected"
+echo "oom kills: soak $ooms_soak (victim included), stress $ooms_stress"
+echo "--- stress-ng (rc $stress_rc)"
+tail -n 30 $state/stress.log
+echo "--- verifier log (last lines)"
+tail -n 20 $state/verify.log
+echo "--- action log (last lines)"
+tail -n 10 $state/action.log
+
+# Nothing of the soak is left swapped: counters as before it started.
+sw_soak=$(cat $cgr/soak/memory.swap.current)
+sw_stress=$(cat $cgr/stress/memory.swap.current)
+for d in $cgr/soak/* $cgr/soak $cgr/stress; do
+	[ -d "$d" ] && rmdir "$d" 2>/dev/null
+done
+# Swap cache folios whose slots nobody maps any more (readahead) hold
+# those slots until reclaim takes them: reclaim them first, then compare.
+for try in 1 2 3; do
+	now=$(counters)
+	[ "$now" = "$idle" ] && break
+	echo 4G >$cgr/memory.reclaim 2>/dev/null
+done
+echo "after: $now; memory.swap.current soak $sw_soak, stress $sw_stress"
+is_idle=yes
+[ "$now" = "$idle" ] && [ "$sw_soak" = 0 ] && [ "$sw_stress" = 0 ] || is_idle=no
+
+case $scenario in
+faults) kill_reason="injected allocation and I/O failures" ;;
+oom) kill_reason="memcg OOM of the victim cgroup" ;;
+esac
+# stress-ng: 2 is a failed stressor (its own verification included);
+# 3 ran out of resources, 4 could not run here.
+case $stress_rc in
+0) stress=OK ;;
+3) stress=OK-no-resources ;;
+4) stress=OK-skipped ;;
+*) stress=FAIL-rc$stress_rc ;;
+esac
+[ "$scenario" = faults ] && [ "$stress_rc" -ne 0 ] && stress="rc$stress_rc-under-faults"
+if [ "$scenario" = faults ]; then
+	expected=$((expected + kills)); kills=0
+fi
+echo "@@SOAK scenario=$scenario bytes=$bytes bad=$bad kills=$kills expected_kills=$expected ooms=$ooms_soak stress=$stress idle=$is_idle${kill_reason:+ expected=\"$kill_reason\"}"
+[ "$bad" -eq 0 ] && [ "$kills" -eq 0 ] && [ "$is_idle" = yes ] &&
+	case $stress in FAIL*) false ;; *) true ;; esac || rc=1
