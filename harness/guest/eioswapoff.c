@@ -57,18 +57,6 @@ static void on_sigbus(int sig)
 	siglongjmp(sigbus_env, 1);
 }
 
-static int write_str(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n == (ssize_t)strlen(val) ? 0 : -1;
-}
-
 static long read_long(const char *path)
 {
 	char buf[64];

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #define PAGE 4096UL
 
@@ -42,6 +44,19 @@ static inline void fill_random_page(void *page, uint64_t seed)
 		x ^= x >> 27;
 		w[i] = x * 0x2545f4914f6cdd1dULL;
 	}
+}
+
+/* Write @val to the file at @path (sysfs, cgroupfs): 0, or -1. */
+static inline int write_str(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n == (ssize_t)strlen(val) ? 0 : -1;
 }
 
 #endif

@@ -131,18 +131,6 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int write_file(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n < 0 ? -1 : 0;
-}
-
 /* Move to cgroup @to and remove the one this process ran in. */
 static int leave_cgroup(const char *to)
 {
@@ -159,7 +147,7 @@ static int leave_cgroup(const char *to)
 	fclose(f);
 	snprintf(path, sizeof(path), "%s/cgroup.procs", to);
 	snprintf(pid, sizeof(pid), "%d", getpid());
-	if (!from[0] || write_file(path, pid))
+	if (!from[0] || write_str(path, pid))
 		return -1;
 	return rmdir(from);
 }

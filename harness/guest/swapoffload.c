@@ -41,18 +41,6 @@ static void fill_page(void *page, unsigned long idx, unsigned int proc)
 				((uint64_t)proc << 56));
 }
 
-static int write_str(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n == (ssize_t)strlen(val) ? 0 : -1;
-}
-
 /* A child: fill, page out, report, wait, verify, report. */
 static void child(unsigned int proc, size_t size, int ready, int go)
 {
