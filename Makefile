@@ -50,7 +50,7 @@ build: tree
 payload:
 	@$(H)/payload
 
-## make series      write the mail-ready series to build/series and verify it
+## make series      the mail-ready series in build/series, as the sender (AUTHOR="Name <email>")
 series:
 	@$(H)/series
 
