@@ -24,10 +24,13 @@ mib=${SOAK_MIB:-32}
 scenario=${SCENARIO:?no SCENARIO}
 rpct=10
 limit=$((nver * mib * 3 / 4))M
-stressors="--vm 1 --vm-bytes 24M --vm-keep --pageswap 1 --madvise 1 --mremap 1 --fork 1 --userfaultfd 1 --memfd 1 --shm 1"
+stressors=${SOAK_STRESSORS:-"--vm 1 --vm-bytes 24M --vm-keep --pageswap 1 --madvise 1 --mremap 1 --fork 1 --userfaultfd 1 --memfd 1 --shm 1"}
 expect_kills=0
 kill_reason=
-state=/tmp/soak
+# On the ext4 scratch disk, not tmpfs: the verifiers write their reports
+# from their memcg, and tmpfs pages swapped out under its pressure would
+# keep virtual slots in use after the soak.
+state=/mnt/soak-state
 mkdir -p $state
 
 echo "=== soak: scenario $scenario, $secs s, $nver verifiers of $mib MiB, $(nproc) CPUs"
@@ -56,11 +59,21 @@ swapfile)
 poolfull) echo 1 >$zs/max_pool_percent ;;
 diskfull) rpct=50; limit=$((nver * mib * 7 / 8))M ;;
 faults) ;;
-swapoff) stressors="$stressors --swap 1" ;;
+swapoff)
+	# swapoff brings every page back into its memcg: with the data
+	# larger than memory.max that is an OOM kill on 7.3 too. Room for
+	# all of it; MADV_PAGEOUT still pushes it out.
+	limit=$((nver * mib * 3 / 2))M
+	stressors="$stressors --swap 1" ;;
 toggle) ;;
 oom) ;;
 cgremove) ;;
 hotplug) ;;
+cgv1)
+	# The memory controller on a cgroup v1 hierarchy (memsw accounting)
+	# instead of v2: it can move there while no v2 cgroup uses it.
+	mkdir -p /tmp/cgv1 && mount -t cgroup -o memory memory /tmp/cgv1 &&
+		cgr=/tmp/cgv1 || { echo "FAIL: cgroup v1 mount"; rc=1; } ;;
 *) echo "FAIL: unknown scenario $scenario"; rc=1 ;;
 esac
 echo $zswap_on >$zs/enabled
@@ -70,15 +83,45 @@ swapon_dev=$(awk 'NR > 1 { print $1; exit }' /proc/swaps)
 idle=$(counters)
 echo "idle: $idle"
 
+# stress-ng's shm stressor wants /dev/shm.
+mkdir -p /dev/shm && mount -t tmpfs tmpfs /dev/shm
+
+# set_max CGROUP LIMIT: memory.max, or on v1 the memory limit with four
+# times as much memory+swap.
+set_max() {
+	if [ $cgr = /tmp/cgv1 ]; then
+		echo "$2" >"$1/memory.limit_in_bytes" &&
+			echo $(($(cat "$1/memory.limit_in_bytes") * 4)) >"$1/memory.memsw.limit_in_bytes"
+	else
+		echo "$2" >"$1/memory.max"
+	fi
+}
+# swapped CGROUP: bytes of swap the cgroup is charged for.
+swapped() {
+	if [ $cgr = /tmp/cgv1 ]; then
+		echo $(($(cat "$1/memory.memsw.usage_in_bytes") - $(cat "$1/memory.usage_in_bytes")))
+	else
+		cat "$1/memory.swap.current"
+	fi
+}
+# ooms CGROUP: OOM kills in it.
+ooms() {
+	if [ $cgr = /tmp/cgv1 ]; then
+		awk '/^oom_kill / { print $2 }' "$1/memory.oom_control"
+	else
+		awk '/^oom_kill / { print $2 }' "$1/memory.events"
+	fi
+}
+
 mkdir $cgr/soak $cgr/stress
-echo +memory >$cgr/soak/cgroup.subtree_control
+[ $cgr = /tmp/cgv1 ] || echo +memory >$cgr/soak/cgroup.subtree_control
 mkdir $cgr/soak/v $cgr/soak/home
-echo "$limit" >$cgr/soak/v/memory.max
+set_max $cgr/soak/v "$limit"
 [ "$scenario" = zswap-disk ] || [ "$scenario" = diskfull ] &&
 	echo 8M >$cgr/soak/v/memory.zswap.max
 [ "$scenario" = diskfull ] && echo 12M >$cgr/soak/memory.swap.max
 [ "$scenario" = poolfull ] && echo 0 >$cgr/soak/v/memory.zswap.writeback
-echo 96M >$cgr/stress/memory.max
+set_max $cgr/stress 96M
 
 # verifier N CGROUP SECONDS [ARGS]: one soakverify in CGROUP, its
 # progress in $state/vN, its exit status in $state/vN.rc.
@@ -87,7 +130,6 @@ verifier() {
 	shift 3
 	(
 		echo 0 >"$cg/cgroup.procs" || exit 2
-		[ "$scenario" = faults ] && echo 1 >/proc/self/make-it-fail
 		exec soakverify -t "$t" -m "$mib" -r "$rpct" -s "$n" \
 			-o "$state/v$n" "$@" >>$state/verify.log 2>&1
 	)
@@ -96,7 +138,6 @@ verifier() {
 
 (
 	echo 0 >$cgr/stress/cgroup.procs || exit 2
-	[ "$scenario" = faults ] && echo 1 >/proc/self/make-it-fail
 	cd /mnt && exec stress-ng $stressors --verify --timeout "${secs}s" \
 		--temp-path /mnt --metrics-brief >$state/stress.log 2>&1
 ) &
@@ -178,7 +219,9 @@ action() {
 		for f in failslab fail_page_alloc; do
 			echo 1 >$dbg/$f/probability
 			echo 1 >$dbg/$f/interval
-			echo -1 >$dbg/$f/times
+			# times counts down per injected failure: what is left
+			# at the end says how many there were.
+			echo 1000000 >$dbg/$f/times
 			echo 0 >$dbg/$f/verbose
 			echo Y >$dbg/$f/task-filter
 		done
@@ -187,12 +230,26 @@ action() {
 		echo N >$dbg/failslab/ignore-gfp-wait
 		if [ -n "$swapon_dev" ] && [ -b "$swapon_dev" ]; then
 			echo 1 >/sys/block/${swapon_dev#/dev/}/make-it-fail
+			# A failed read kills its owner with SIGBUS (as on
+			# 7.3): a few failures, not one per hundred bios, or no
+			# verifier would live to check anything.
 			echo 1 >$dbg/fail_make_request/probability
 			echo 1 >$dbg/fail_make_request/interval
-			echo -1 >$dbg/fail_make_request/times
+			echo 8 >$dbg/fail_make_request/times
 			echo 0 >$dbg/fail_make_request/verbose
 		fi
-		while [ ! -e $state/stop ]; do sleep 1; done ;;
+		# The running verifiers and stressors (and what they fork) take
+		# the allocation failures, not their exec: a loader that cannot
+		# map a library tests nothing of swap.
+		while [ ! -e $state/stop ]; do
+			for d in /proc/[0-9]*; do
+				case $(cat $d/comm 2>/dev/null) in
+				soakverify | stress-ng*)
+					echo 1 >$d/make-it-fail 2>/dev/null ;;
+				esac
+			done
+			sleep 1
+		done ;;
 	*) while [ ! -e $state/stop ]; do sleep 1; done ;;
 	esac
 }
@@ -213,6 +270,9 @@ if [ "$scenario" = faults ]; then
 	echo 0 >$dbg/failslab/probability
 	echo 0 >$dbg/fail_page_alloc/probability
 	echo 0 >$dbg/fail_make_request/probability
+	echo "injected failures: slab $((1000000 - $(cat $dbg/failslab/times)))," \
+		"page allocation $((1000000 - $(cat $dbg/fail_page_alloc/times)))," \
+		"swap disk I/O $((8 - $(cat $dbg/fail_make_request/times)))"
 fi
 
 bytes=0 bad=0 kills=0 expected=0
@@ -232,8 +292,8 @@ for f in $state/v[0-9]*.rc; do
 	[ -f "${f%.rc}" ] && continue
 	[ -f "$f" ] && [ "$(cat "$f")" -ne 0 ] && kills=$((kills + 1))
 done
-ooms_soak=$(awk '/^oom_kill / { print $2 }' $cgr/soak/memory.events)
-ooms_stress=$(awk '/^oom_kill / { print $2 }' $cgr/stress/memory.events)
+ooms_soak=$(ooms $cgr/soak)
+ooms_stress=$(ooms $cgr/stress)
 echo "verifier processes killed or failed to set up: $kills; victim kills (expected): $expected"
 echo "oom kills: soak $ooms_soak (victim included), stress $ooms_stress"
 echo "--- stress-ng (rc $stress_rc)"
@@ -244,17 +304,30 @@ echo "--- action log (last lines)"
 tail -n 10 $state/action.log
 
 # Nothing of the soak is left swapped: counters as before it started.
-sw_soak=$(cat $cgr/soak/memory.swap.current)
-sw_stress=$(cat $cgr/stress/memory.swap.current)
+# Swap cache folios whose slots nobody maps any more (readahead) hold
+# those slots until reclaim takes them. They are charged to the soak's
+# cgroups, so reclaim there, never at the root: that would swap out the
+# guest's own files (the initramfs lives in tmpfs) and keep them out.
+reclaim() {
+	local d
+	if [ $cgr = /tmp/cgv1 ]; then
+		for d in $(find "$1" -depth -type d); do
+			echo 0 >"$d/memory.force_empty" 2>/dev/null
+		done
+	else
+		echo 1G >"$1/memory.reclaim" 2>/dev/null
+	fi
+}
+for try in 1 2 3 4; do
+	now=$(counters)
+	[ "$now" = "$idle" ] || [ $try = 4 ] && break
+	reclaim $cgr/soak
+	reclaim $cgr/stress
+done
+sw_soak=$(swapped $cgr/soak)
+sw_stress=$(swapped $cgr/stress)
 for d in $cgr/soak/* $cgr/soak $cgr/stress; do
 	[ -d "$d" ] && rmdir "$d" 2>/dev/null
-done
-# Swap cache folios whose slots nobody maps any more (readahead) hold
-# those slots until reclaim takes them: reclaim them first, then compare.
-for try in 1 2 3; do
-	now=$(counters)
-	[ "$now" = "$idle" ] && break
-	echo 4G >$cgr/memory.reclaim 2>/dev/null
 done
 echo "after: $now; memory.swap.current soak $sw_soak, stress $sw_stress"
 is_idle=yes
