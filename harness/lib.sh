@@ -96,13 +96,14 @@ overlay_files() {
 # What in a guest's kernel log fails its run (harness/guest-run, make soak).
 SPLAT_RE='WARNING:|BUG:|kernel BUG|Oops|Kernel panic|KASAN|KFENCE|UBSAN|Bad page|possible (recursive|circular) locking|inconsistent lock state|suspicious RCU usage|blocked for more than|soft lockup|rcu_.*self-detected stall|rcu_.*detected stalls'
 
+# What build/linux is assembled from: the series and its patches. The
+# overlay is not an input: it is checked against the result.
 inputs_hash() {
 	(
 		cd "$TOP"
-		cat patches/series patches/new-files MAINTAINERS
+		cat patches/series
 		sed -e 's/#.*//' -e '/^[[:space:]]*$/d' patches/series |
 			while read -r p _; do cat "patches/$p"; done
-		overlay_files | while read -r f; do echo "$f"; cat "$f"; done
 	) | sha256sum | cut -d' ' -f1
 }
 
@@ -110,7 +111,40 @@ series_patches() {
 	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/patches/series" | awk '{ print $1 }'
 }
 
-# files_of PATCH: the overlay files patches/new-files assigns to PATCH.
-files_of() {
-	awk -v p="$1" '!/^#/ && NF == 2 && $2 == p { print $1 }' "$TOP/patches/new-files"
+# added_files REV: the files the series adds by REV of build/linux.
+added_files() {
+	git -C "$TREE" diff --name-only --diff-filter=A "$BASE_TAG" "$1" | LC_ALL=C sort
+}
+
+# overlay_diff REV: where the overlay is not what the series makes by REV
+# of build/linux, one "STATE PATH" line each: "changed" (content or
+# executable bit), "missing" (the series adds it, the overlay lacks it),
+# "extra" (in the overlay, added by no patch); and "changed MAINTAINERS"
+# when this repo's entry is not the one in the tree's MAINTAINERS.
+overlay_diff() {
+	local rev=$1 f title mode
+	comm -3 <(added_files "$rev") <(overlay_files) |
+		sed -e 's/^\t\(.*\)/extra \1/' -e t -e 's/^/missing /'
+	while read -r f; do
+		mode=$(git -C "$TREE" ls-tree "$rev" -- "$f" | awk '{ print $1 }')
+		if ! git -C "$TREE" show "$rev:$f" | cmp -s - "$TOP/$f" ||
+		   { [ "$mode" = 100755 ] && [ ! -x "$TOP/$f" ]; } ||
+		   { [ "$mode" = 100644 ] && [ -x "$TOP/$f" ]; }; then
+			echo "changed $f"
+		fi
+	done < <(comm -12 <(added_files "$rev") <(overlay_files))
+	title=$(head -n 1 "$TOP/MAINTAINERS")
+	git -C "$TREE" show "$rev:MAINTAINERS" |
+		python3 "$TOP/harness/maintainers.py" extract "$title" /dev/stdin |
+		cmp -s - "$TOP/MAINTAINERS" || echo "changed MAINTAINERS"
+}
+
+# check_overlay REV: fail, saying what to do, unless the overlay is
+# exactly what the series makes by REV.
+check_overlay() {
+	local d
+	d=$(overlay_diff "$1")
+	[ -z "$d" ] && return 0
+	printf '%s\n' "$d" | sed 's/^/  overlay: /' >&2
+	die "the overlay is not what patches/ make: the patches are the source of truth. Fold overlay edits into the patch that last touches each file with 'make refresh' (new or removed files: do it in $TREE with git, then 'make refresh'), or drop them with 'git checkout' of the files"
 }
