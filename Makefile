@@ -17,7 +17,7 @@ run:
 test:
 	@$(H)/test
 
-## make bench       bench/*.sh on base and vswap, interleaved (RUNS=3, BENCH=name)
+## make bench       bench/*.sh on base, VSWAP=n and =y, interleaved (RUNS=5 BENCH= KERNELS=)
 bench:
 	@$(H)/bench
 
@@ -41,7 +41,7 @@ fetch:
 tree:
 	@$(H)/tree
 
-## make build V=x   build one variant: base vswap novswap bench-base bench-vswap
+## make build V=x   build one variant: base vswap novswap bench-base bench-novswap bench-vswap
 V ?= vswap
 build: tree
 	@$(H)/build $(V)

@@ -1,12 +1,19 @@
 # SPDX-License-Identifier: GPL-2.0
-# Benchmark workload (a guest job): swapoff of a disk holding 3 x 32 MiB
-# of incompressible data (harness/guest/swapoffload.c), zswap off so that
-# all of it is on the disk on both kernels. On the vswap kernel every page
-# is behind a virtual slot, so swapoff only follows the reverse map; the
-# base kernel walks every process's page tables. Every byte is verified.
+# swapoff time against the size swapped out: 128 MiB, 512 MiB and 1 GiB
+# of incompressible data in four processes, all of it on the disk (zswap
+# off) and none of it left in the swap cache, so swapoff reads it all;
+# every byte verified after swapoff (harness/guest/swapoffload.c).
+# The base kernel walks the page tables of every process; vswap follows
+# the reverse map of the device's slots.
+# guest: --mem 2048 --disk 1280
 
 dev=$(awk 'NR == 2 { print $1 }' /proc/swaps)
 [ -n "$dev" ] || { echo "FAIL: no swap device"; rc=1; return; }
-echo N >/sys/module/zswap/parameters/enabled
-swapoffload -n 3 -m 32 "$dev" || rc=1
-echo Y >/sys/module/zswap/parameters/enabled
+echo N >$zsw/enabled
+memcg so max || { rc=1; return; }
+for s in ${SIZES:-128 512 1024}; do
+	out=$(incg so swapoffload -n 4 -m $((s / 4)) -r /sys/fs/cgroup/so "$dev") || rc=1
+	echo "$out" | grep -v '^@@METRIC'
+	ms=$(echo "$out" | sed -n 's/^@@METRIC swapoff_ms \([0-9.]*\) ms$/\1/p')
+	[ -n "$ms" ] && metric "swapoff_${s}M" "$ms" ms
+done

@@ -3,9 +3,14 @@
  * swapoffload: time swapoff of a device that holds several processes'
  * data, the same data on every kernel, and check every byte afterwards.
  *
- *   swapoffload [-n PROCS] [-m MiB] [-d] DEVICE
+ *   swapoffload [-n PROCS] [-m MiB] [-d] [-r CGROUP] DEVICE
  *     -n PROCS  processes, each with its own region (default 3)
  *     -m MiB    size of each region (default 32)
+ *     -r CGROUP before swapoff, empty the swap cache the page-out left
+ *               (the folios stay there until reclaim comes by) through
+ *               CGROUP's memory.reclaim, so that swapoff reads every page
+ *               from DEVICE; CGROUP is the cgroup directory the
+ *               processes run in
  *     -d        on a vswap kernel, the last process swaps out with the
  *               virtual layer off (debugfs vswap/enabled = 0), so the
  *               device holds direct slots next to virtual-backed ones
@@ -82,22 +87,25 @@ int main(int argc, char **argv)
 	int ready[2], go[2], opt, status, direct = 0, rc = 0;
 	size_t size = 32UL << 20;
 	struct timespec t0, t1;
-	const char *dev;
+	const char *dev, *cg = NULL;
+	char path[512], amount[32];
 	pid_t pid;
 	char c = 0;
 
-	while ((opt = getopt(argc, argv, "n:m:d")) != -1) {
+	while ((opt = getopt(argc, argv, "n:m:dr:")) != -1) {
 		if (opt == 'n')
 			procs = strtoul(optarg, NULL, 0);
 		else if (opt == 'm')
 			size = strtoul(optarg, NULL, 0) << 20;
 		else if (opt == 'd')
 			direct = 1;
+		else if (opt == 'r')
+			cg = optarg;
 		else
 			return 2;
 	}
 	if (optind != argc - 1 || !procs || procs > 64 || !size) {
-		fprintf(stderr, "usage: swapoffload [-n PROCS] [-m MiB] [-d] DEVICE\n");
+		fprintf(stderr, "usage: swapoffload [-n PROCS] [-m MiB] [-d] [-r CGROUP] DEVICE\n");
 		return 2;
 	}
 	dev = argv[optind];
@@ -122,6 +130,19 @@ int main(int argc, char **argv)
 			rc = 1;
 		if (rc)
 			break;
+	}
+	if (!rc && cg) {
+		/*
+		 * Asking for more than there is: memory.reclaim then fails
+		 * with EAGAIN after taking what it could, which is the point.
+		 */
+		snprintf(path, sizeof(path), "%s/memory.reclaim", cg);
+		snprintf(amount, sizeof(amount), "%zu", size * procs);
+		if (write_str(path, amount) && errno != EAGAIN) {
+			fprintf(stderr, "swapoffload: %s: %s\n", path,
+				strerror(errno));
+			rc = 1;
+		}
 	}
 	if (!rc) {
 		clock_gettime(CLOCK_MONOTONIC, &t0);

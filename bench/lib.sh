@@ -1,0 +1,80 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for the benchmark workloads: harness/bench puts this file in
+# front of each bench/*.sh job. Every function behaves the same on the
+# base and the vswap kernel; where the kernels must be set up differently
+# to offer the same backend, the difference is here, once.
+
+vs=/sys/kernel/debug/vswap
+zsw=/sys/module/zswap/parameters
+
+# backend NAME: where swapped pages go.
+#   zswap       zswap with no disk behind it. Base 7.3 cannot run zswap
+#               without a swap device, so it keeps its disk (zswap takes
+#               the pages first); vswap swaps the disk off. This is the
+#               configuration the virtual layer exists for.
+#   zswap-disk  zswap over the disk on both kernels; the workload's memcg
+#               caps zswap (memory.zswap.max) so that the oldest pages
+#               are written back to the disk.
+#   disk        zswap off, the disk only.
+#   zram        zswap off, the disk off, a zram device as the swap
+#               device (a fast device: the layer's own overhead shows).
+backend() {
+	case $1 in
+	zswap)
+		[ -d $vs ] && { swapoff_all || return 1; }
+		echo Y >$zsw/enabled
+		# Room for the whole working set in the pool on both kernels,
+		# so that neither writes back.
+		echo 60 >$zsw/max_pool_percent ;;
+	zswap-disk)
+		echo Y >$zsw/enabled ;;
+	disk)
+		echo N >$zsw/enabled ;;
+	zram)
+		echo N >$zsw/enabled
+		swapoff_all || return 1
+		echo lzo-rle >/sys/block/zram0/comp_algorithm 2>/dev/null ||
+			echo lzo >/sys/block/zram0/comp_algorithm
+		echo 1G >/sys/block/zram0/disksize &&
+			mkswap /dev/zram0 >/dev/null && swapon /dev/zram0 ||
+			return 1 ;;
+	*)
+		echo "FAIL: unknown backend '$1'"
+		return 1 ;;
+	esac
+	echo "--- backend $1: zswap $(cat $zsw/enabled), devices:"
+	cat /proc/swaps
+}
+
+# memcg NAME MAX [ZSWAP_MAX]: a fresh cgroup for the workload.
+memcg() {
+	mkdir -p /sys/fs/cgroup/$1 &&
+		echo "$2" >/sys/fs/cgroup/$1/memory.max &&
+		echo "${3:-max}" >/sys/fs/cgroup/$1/memory.zswap.max
+}
+
+# incg NAME CMD...: run CMD inside the cgroup (init stays outside).
+incg() {
+	local cg=$1
+	shift
+	(echo 0 >/sys/fs/cgroup/$cg/cgroup.procs && exec "$@")
+}
+
+# kmem_kib: the kernel memory a swapped page can cost, from the kernel's
+# own accounting: slab (zswap entries, swap tables, memcg id tables,
+# xarray nodes, the virtual tables), vmalloc and per-CPU memory.
+kmem_kib() {
+	awk '/^(Slab|VmallocUsed|Percpu):/ { s += $2 } END { print s }' /proc/meminfo
+}
+
+# settle: drop what the page and dentry caches hold, so that a kmem_kib
+# difference is the swap metadata and not a cache that grew meanwhile.
+settle() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+}
+
+# metric NAME VALUE UNIT
+metric() {
+	echo "@@METRIC $1 $2 $3"
+}
