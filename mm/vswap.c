@@ -2,21 +2,25 @@
 /*
  * Virtual swap space: what backs each virtual slot (zswap, a zero page, a
  * physical slot), moving data between backends, swapoff of a device that
- * backs virtual slots, and the /sys/kernel/debug/vswap/ interface. The
- * device itself, its dynamic clusters and its allocator live in
- * mm/swapfile.c; the layout and the locking rules are described in
- * mm/vswap.h.
+ * backs virtual slots, the operator's switch (vswap=, sysfs) and the
+ * /sys/kernel/debug/vswap/ counters. The device itself, its dynamic
+ * clusters and its allocator live in mm/swapfile.c; the layout and the
+ * locking rules are described in mm/vswap.h.
  */
 
 #define pr_fmt(fmt) "vswap: " fmt
 
 #include <linux/debugfs.h>
 #include <linux/init.h>
+#include <linux/kobject.h>
+#include <linux/kstrtox.h>
 #include <linux/mempolicy.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
+#include <linux/string_choices.h>
 #include <linux/swap_ops.h>
+#include <linux/sysfs.h>
 #include "swap.h"
 #include "swap_table.h"
 #include "vswap.h"
@@ -28,7 +32,51 @@
 #define VSWAP_ANY	(-1)
 #define VSWAP_PHYS	(-2)
 
+/*
+ * The operator's switch: "vswap=" on the command line sets it at boot,
+ * /sys/kernel/mm/swap/vswap_enabled at run time. Off, swap-out takes
+ * physical slots directly, as without CONFIG_VSWAP; virtual slots in use
+ * keep working until they are freed, so turning it off loses nothing.
+ */
 bool vswap_enabled __read_mostly = true;
+
+static int __init vswap_setup(char *s)
+{
+	/* A typo must not turn the layer off (or on) behind the user's back. */
+	if (kstrtobool(s, &vswap_enabled))
+		pr_warn("vswap=%s not understood (on or off): the virtual swap device stays %s\n",
+			s, str_on_off(vswap_enabled));
+	return 1;
+}
+__setup("vswap=", vswap_setup);
+
+#ifdef CONFIG_SYSFS
+static ssize_t vswap_enabled_show(struct kobject *kobj,
+				  struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  str_true_false(READ_ONCE(vswap_info) &&
+					 READ_ONCE(vswap_enabled)));
+}
+
+static ssize_t vswap_enabled_store(struct kobject *kobj,
+				   struct kobj_attribute *attr,
+				   const char *buf, size_t count)
+{
+	bool on;
+	int ret = kstrtobool(buf, &on);
+
+	if (ret)
+		return ret;
+	/* The device could not be set up at boot: there is nothing to use. */
+	if (on && !READ_ONCE(vswap_info))
+		return -ENODEV;
+	WRITE_ONCE(vswap_enabled, on);
+	return count;
+}
+
+struct kobj_attribute vswap_enabled_attr = __ATTR_RW(vswap_enabled);
+#endif
 
 /* Virtual offset of slot @ci_off of a dynamic cluster. */
 static pgoff_t vswap_offset(struct swap_cluster_info *ci, unsigned int ci_off)
@@ -926,7 +974,6 @@ static int __init vswap_debugfs_init(void)
 				   &vswap_swapcache_fops);
 	debugfs_create_file_unsafe("meta_bytes", 0444, dir, NULL,
 				   &vswap_meta_fops);
-	debugfs_create_bool("enabled", 0644, dir, &vswap_enabled);
 	for (i = 0; i < ARRAY_SIZE(counters); i++)
 		debugfs_create_file_unsafe(counters[i].name, 0444, dir,
 					   counters[i].counter,

@@ -120,6 +120,7 @@
 #include <linux/swap.h>
 #include "swap.h"
 
+struct kobj_attribute;
 struct zswap_entry;
 
 #ifdef CONFIG_VSWAP
@@ -158,8 +159,9 @@ struct vswap_stats {
 	atomic_long_t unuse;		/* slots moved off a device by swapoff */
 };
 
-/* debugfs vswap/enabled: take new virtual slots (default) or not. */
+/* vswap= and /sys/kernel/mm/swap/vswap_enabled: take new virtual slots. */
 extern bool vswap_enabled;
+extern struct kobj_attribute vswap_enabled_attr;
 
 extern struct vswap_stats vswap_stats;
 

@@ -12,8 +12,9 @@
  *               from DEVICE; CGROUP is the cgroup directory the
  *               processes run in
  *     -d        on a vswap kernel, the last process swaps out with the
- *               virtual layer off (debugfs vswap/enabled = 0), so the
- *               device holds direct slots next to virtual-backed ones
+ *               virtual layer off (/sys/kernel/mm/swap/vswap_enabled
+ *               = 0), so the device holds direct slots next to
+ *               virtual-backed ones
  *
  * Each region is incompressible; the job turns zswap off so that all of
  * it goes to DEVICE on every kernel. After swapoff(DEVICE) each process
@@ -37,7 +38,7 @@
 
 #include "guest.h"
 
-#define ENABLED "/sys/kernel/debug/vswap/enabled"
+#define ENABLED "/sys/kernel/mm/swap/vswap_enabled"
 
 /* Incompressible, different for every page of every process. */
 static void fill_page(void *page, unsigned long idx, unsigned int proc)

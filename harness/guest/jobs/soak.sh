@@ -16,6 +16,7 @@
 PATH=$PATH:/usr/bin
 cgr=/sys/fs/cgroup
 vs=/sys/kernel/debug/vswap
+vswitch=/sys/kernel/mm/swap/vswap_enabled
 zs=/sys/module/zswap/parameters
 dbg=/sys/kernel/debug
 secs=${SOAK_SECONDS:-60}
@@ -181,8 +182,8 @@ action() {
 	toggle)
 		while [ ! -e $state/stop ] && sleep 1; do
 			echo N >$zs/enabled; sleep 1; echo Y >$zs/enabled
-			if [ -d $vs ]; then
-				echo 0 >$vs/enabled; sleep 1; echo 1 >$vs/enabled
+			if [ -w $vswitch ]; then
+				echo 0 >$vswitch; sleep 1; echo 1 >$vswitch
 			fi
 		done ;;
 	hotplug)

@@ -47,6 +47,7 @@
 #endif
 
 #define VSWAP_DIR	"/sys/kernel/debug/vswap/"
+#define VSWAP_SWITCH	"/sys/kernel/mm/swap/vswap_enabled"
 #define ZSWAP_DIR	"/sys/kernel/debug/zswap/"
 #define ZSWAP_PARAM	"/sys/module/zswap/parameters/"
 #define ZSWAP_ENABLED	ZSWAP_PARAM "enabled"
@@ -345,16 +346,15 @@ static bool setup_common(struct __test_metadata *_metadata,
 
 	if (geteuid())
 		SKIP(return false, "needs root");
-	if (access(VSWAP_DIR "enabled", W_OK))
-		SKIP(return false, "%s is not writable (debugfs not mounted?)",
-		     VSWAP_DIR "enabled");
+	if (access(VSWAP_SWITCH, W_OK))
+		SKIP(return false, "%s is not writable", VSWAP_SWITCH);
 	if (!memcg_v2())
 		SKIP(return false, "needs cgroup v2 with the memory controller");
 	base->zswap_enabled = read_flag(ZSWAP_ENABLED);
 	if (base->zswap_enabled != 'Y')
 		SKIP(return false, "zswap is not enabled");
 	base->zswap_shrinker = read_flag(ZSWAP_SHRINKER);
-	base->vswap_enabled = read_flag(VSWAP_DIR "enabled");
+	base->vswap_enabled = read_flag(VSWAP_SWITCH);
 
 	/* THP settings go back as they were when the test ends, however. */
 	if (thp_available()) {
@@ -364,7 +364,7 @@ static bool setup_common(struct __test_metadata *_metadata,
 		thp_read_settings(&s);
 		thp_push_settings(&s);
 	}
-	ASSERT_EQ(write_str(VSWAP_DIR "enabled", "1"), 0);
+	ASSERT_EQ(write_str(VSWAP_SWITCH, "1"), 0);
 
 	/* A memcg for memory.reclaim; each test runs in its own child. */
 	write_str(CG_ROOT "/cgroup.subtree_control", "+memory");
@@ -401,7 +401,7 @@ static void teardown_common(const struct vswap_baseline *base)
 
 	restore_flag(ZSWAP_ENABLED, base->zswap_enabled);
 	restore_flag(ZSWAP_SHRINKER, base->zswap_shrinker);
-	restore_flag(VSWAP_DIR "enabled", base->vswap_enabled);
+	restore_flag(VSWAP_SWITCH, base->vswap_enabled);
 	thp_restore_settings();
 	munlockall();
 	snprintf(pid, sizeof(pid), "%d", getpid());
@@ -923,6 +923,41 @@ static void swap_max_zero(struct __test_metadata *_metadata,
 TEST_F(vswap, swap_max_zero)
 {
 	swap_max_zero(_metadata, &self->base);
+}
+
+/*
+ * The operator's switch: input it does not understand is refused and
+ * changes nothing; switched off, swap-out takes no virtual slot (with no
+ * swap device, nothing can swap: the pages stay, whole); switched on
+ * again, they go out.
+ */
+TEST_F(vswap, operator_switch)
+{
+	size_t size = 4UL << 20;
+	struct vswap_counters before, after;
+	uint8_t *mem;
+
+	ASSERT_EQ(read_flag(VSWAP_SWITCH), 't');
+	EXPECT_EQ(write_str(VSWAP_SWITCH, "maybe"), -EINVAL);
+	EXPECT_EQ(read_flag(VSWAP_SWITCH), 't');
+	ASSERT_EQ(write_str(VSWAP_SWITCH, "off"), 0);
+	EXPECT_EQ(read_flag(VSWAP_SWITCH), 'f');
+
+	mem = map_anon(size, MADV_NOHUGEPAGE);
+	ASSERT_NE(mem, NULL);
+	fill(mem, size, FILL_TEXT);
+	snapshot(&before);
+	madvise(mem, size, MADV_PAGEOUT);
+	snapshot(&after);
+	EXPECT_EQ(after.used, before.used);
+	EXPECT_EQ(swapped_pages(mem, size), 0);
+
+	ASSERT_EQ(write_str(VSWAP_SWITCH, "on"), 0);
+	EXPECT_EQ(read_flag(VSWAP_SWITCH), 't');
+	ASSERT_EQ(madvise(mem, size, MADV_PAGEOUT), 0);
+	EXPECT_GT(swapped_pages(mem, size), 0);
+	EXPECT_EQ(verify(mem, size, FILL_TEXT), 0);
+	munmap(mem, size);
 }
 
 /* Swapped pages shared by fork: both sides read them, then COW them. */
@@ -1747,7 +1782,7 @@ TEST_F(vswap_disk, swapoff_three_processes)
 		ASSERT_NE(mem, NULL);
 		/* The third child swaps out with the virtual layer off. */
 		if (i == 2) {
-			ASSERT_EQ(write_str(VSWAP_DIR "enabled", "0"), 0);
+			ASSERT_EQ(write_str(VSWAP_SWITCH, "0"), 0);
 			fallback = read_long(VSWAP_DIR "phys_fallback");
 		}
 		pid[i] = fork();
@@ -1758,7 +1793,7 @@ TEST_F(vswap_disk, swapoff_three_processes)
 		/* A layer switched off is not one that had no slots. */
 		if (i == 2)
 			EXPECT_EQ(read_long(VSWAP_DIR "phys_fallback"), fallback);
-		ASSERT_EQ(write_str(VSWAP_DIR "enabled", "1"), 0);
+		ASSERT_EQ(write_str(VSWAP_SWITCH, "1"), 0);
 		munmap(mem, size);
 	}
 
