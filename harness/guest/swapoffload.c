@@ -20,8 +20,10 @@
  * it goes to DEVICE on every kernel. After swapoff(DEVICE) each process
  * verifies its region; DEVICE is then swapped on again.
  *
- * Prints "@@METRIC swapoff_ms N ms". Exit 1 if a region was not at least
- * 90% swapped out, a byte reads back wrong, or swapoff/swapon fails.
+ * Prints "@@METRIC swapoff_ms N ms" and the pages swapoff read (pswpin).
+ * Exit 1 if a region was not at least 90% swapped out, with -r if swapoff
+ * read less than 90% of the pages back from DEVICE, if a byte reads back
+ * wrong, or if swapoff/swapon fails.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -45,6 +47,22 @@ static void fill_page(void *page, unsigned long idx, unsigned int proc)
 {
 	fill_random_page(page, (idx * 0xbf58476d1ce4e5b9ULL) ^
 				((uint64_t)proc << 56));
+}
+
+/* /proc/vmstat's pswpin: pages read from swap devices so far. */
+static long pswpin(void)
+{
+	char line[128];
+	long n = -1;
+	FILE *f = fopen("/proc/vmstat", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "pswpin %ld", &n) == 1)
+			break;
+	fclose(f);
+	return n;
 }
 
 /* A child: fill, page out, report, wait, verify, report. */
@@ -79,6 +97,8 @@ static void child(unsigned int proc, size_t size, int ready, int go)
 	}
 	printf("swapoffload: process %u: %zu bytes verified, %lu bad pages, VmSwap %ld KiB\n",
 	       proc, size, bad, vmswap_kib());
+	/* _exit() does not flush stdio, and stdout is a file here. */
+	fflush(stdout);
 	_exit(bad ? 1 : 0);
 }
 
@@ -88,6 +108,7 @@ int main(int argc, char **argv)
 	int ready[2], go[2], opt, status, direct = 0, rc = 0;
 	size_t size = 32UL << 20;
 	struct timespec t0, t1;
+	long in0 = 0, in1 = 0;
 	const char *dev, *cg = NULL;
 	char path[512], amount[32];
 	pid_t pid;
@@ -146,6 +167,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!rc) {
+		in0 = pswpin();
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		if (swapoff(dev)) {
 			fprintf(stderr, "swapoffload: swapoff %s: %s\n", dev,
@@ -157,6 +179,19 @@ int main(int argc, char **argv)
 			printf("@@METRIC swapoff_ms %.0f ms\n",
 			       (t1.tv_sec - t0.tv_sec) * 1e3 +
 			       (t1.tv_nsec - t0.tv_nsec) / 1e6);
+		/*
+		 * With -r the time is that of reading the data back: it
+		 * means nothing if the pages were still in the swap cache.
+		 */
+		in1 = pswpin();
+		printf("swapoffload: swapoff read %ld pages from swap (%zu swapped out)\n",
+		       in1 - in0, procs * (size / PAGE));
+		if (cg && (in0 < 0 ||
+			   in1 - in0 < (long)(procs * (size / PAGE)) * 9 / 10)) {
+			fprintf(stderr, "swapoffload: swapoff read less than 90%% of the pages:"
+				" the swap cache was not emptied\n");
+			rc = 1;
+		}
 	}
 	for (p = 0; p < procs; p++)
 		if (write(go[1], &c, 1) != 1)
