@@ -10,6 +10,7 @@
 
 #define pr_fmt(fmt) "vswap: " fmt
 
+#include <linux/blkdev.h>
 #include <linux/debugfs.h>
 #include <linux/init.h>
 #include <linux/kobject.h>
@@ -790,7 +791,7 @@ static struct mem_cgroup *vswap_slot_owner(pgoff_t voffset)
  * Return: 0 (also when the slot was freed meanwhile), or an error that
  * stops swapoff.
  */
-int vswap_unuse_slot(struct swap_info_struct *si, pgoff_t voffset)
+static int vswap_unuse_slot(struct swap_info_struct *si, pgoff_t voffset)
 {
 	swp_entry_t ventry = swp_entry(vswap_info->type, voffset);
 	struct mem_cgroup *owner, *old;
@@ -834,6 +835,62 @@ int vswap_unuse_slot(struct swap_info_struct *si, pgoff_t voffset)
 out:
 	folio_unlock(folio);
 	folio_put(folio);
+	return 0;
+}
+
+/*
+ * swapoff of @si found reverse maps to the virtual slots @voffsets, those
+ * of one physical cluster: bring their data back (vswap_unuse_slot()).
+ * The reads are all started first, in one plugged batch, so that slots
+ * adjacent on the disk share a bio and the disk works on the whole
+ * cluster while swapoff waits for the first slot, instead of one round
+ * trip per page. A read that cannot be started here (the slot is being
+ * freed or already read, no memory) is left to vswap_unuse_slot().
+ *
+ * Return: 0, or an error that stops swapoff.
+ */
+int vswap_unuse_slots(struct swap_info_struct *si, const pgoff_t *voffsets,
+		      unsigned int nr)
+{
+	struct swap_io_ctx ctx = {};
+	struct mem_cgroup *owner, *old;
+	struct blk_plug plug;
+	struct folio *folio;
+	unsigned int i;
+	int err;
+
+	blk_start_plug(&plug);
+	for (i = 0; i < nr; i++) {
+		swp_entry_t ventry = swp_entry(vswap_info->type, voffsets[i]);
+
+		folio = swap_cache_get_folio(ventry);
+		if (folio) {
+			folio_put(folio);
+			continue;
+		}
+		owner = vswap_slot_owner(voffsets[i]);
+		old = set_active_memcg(owner);
+		folio = swap_cache_alloc_folio(ventry, GFP_HIGHUSER_MOVABLE,
+					       BIT(0), NULL,
+					       get_task_policy(current),
+					       NO_INTERLEAVE_INDEX);
+		set_active_memcg(old);
+		mem_cgroup_put(owner);
+		if (PTR_ERR(folio) == -ENOMEM)
+			break;
+		if (IS_ERR(folio))
+			continue;
+		swap_read_folio(&ctx, folio);
+		folio_put(folio);
+	}
+	blk_finish_plug(&plug);
+	swap_read_submit(&ctx);
+
+	for (i = 0; i < nr; i++) {
+		err = vswap_unuse_slot(si, voffsets[i]);
+		if (err)
+			return err;
+	}
 	return 0;
 }
 

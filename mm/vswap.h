@@ -306,7 +306,8 @@ int vswap_writeback_alloc_phys(struct folio *folio, swp_entry_t *physp);
 void vswap_phys_abort(struct folio *folio, swp_entry_t phys);
 void vswap_folio_set_phys(struct folio *folio, swp_entry_t phys);
 int vswap_prepare_writeout(struct folio *folio);
-int vswap_unuse_slot(struct swap_info_struct *si, pgoff_t voffset);
+int vswap_unuse_slots(struct swap_info_struct *si, const pgoff_t *voffsets,
+		      unsigned int nr);
 bool vswap_range_readable(struct swap_cluster_info *ci, unsigned int ci_off,
 			  unsigned int nr);
 unsigned int vswap_folio_backend_ops_flags(struct folio *folio);
