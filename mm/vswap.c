@@ -797,8 +797,10 @@ static int vswap_unuse_slot(struct swap_info_struct *si, pgoff_t voffset)
 	struct mem_cgroup *owner, *old;
 	struct swap_cluster_info *ci;
 	struct folio *folio;
+	bool retried = false;
 	long moved;
 
+again:
 	folio = swap_cache_get_folio(ventry);
 	if (!folio) {
 		owner = vswap_slot_owner(voffset);
@@ -822,6 +824,19 @@ static int vswap_unuse_slot(struct swap_info_struct *si, pgoff_t voffset)
 	if (folio_free_swap(folio))
 		goto out;
 	if (!folio_test_uptodate(folio)) {
+		/*
+		 * The read failed. Reads of a batch share bios
+		 * (vswap_unuse_slots()), so the error may be another page's:
+		 * read this slot once more on its own, and lose only data
+		 * that cannot be read by itself.
+		 */
+		if (!retried) {
+			retried = true;
+			swap_cache_del_folio(folio);
+			folio_unlock(folio);
+			folio_put(folio);
+			goto again;
+		}
 		vswap_poison_folio(si, folio);
 		goto out;
 	}

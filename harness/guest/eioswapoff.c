@@ -1,26 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * eioswapoff: swapoff of a device with one unreadable slot.
+ * eioswapoff: swapoff of a device with an unreadable slot.
  *
- *   eioswapoff [-m MiB] DEVICE
+ *   eioswapoff [-m MiB] [-b BADBLOCKS] DEVICE
  *
  * A child fills MiB (default 16) of incompressible pages and pages them
  * out to DEVICE (the job turns zswap off, so every page goes there), then
  * reclaims its memcg until none of them is left in the swap cache, so
- * that swapoff has to read every page back from DEVICE. The
- * block layer's fault injection (fail_make_request, armed for exactly one
- * request on DEVICE) then fails the first read swapoff issues. 7.3
- * replaces the PTEs of the pages that read failed with poison entries and
- * completes swapoff; the owner gets SIGBUS on those pages and nothing
- * else is lost. So must a vswap kernel, whose slots are virtual.
+ * that swapoff has to read every page back from DEVICE. Then one of two
+ * faults:
+ * - transient (default): the block layer's fault injection
+ *   (fail_make_request, armed for exactly one request on DEVICE) fails
+ *   the first read swapoff issues. 7.3 replaces the PTEs of the pages
+ *   that read failed with poison entries and completes swapoff; the owner
+ *   gets SIGBUS on those pages and nothing else is lost. A vswap kernel
+ *   reads a page of a failed batch once more on its own before it gives
+ *   it up, so it loses nothing here: it must poison no page at all.
+ * - persistent (-b): DEVICE is a null_blk device and BADBLOCKS its
+ *   configfs badblocks file; BAD_PAGES pages spread over the region's
+ *   slots are made unreadable for good. Both kernels must complete
+ *   swapoff and poison at least one page; a vswap kernel loses only the
+ *   unreadable pages themselves (at most BAD_PAGES), 7.3 at most one
+ *   readahead request per bad page.
  *
  * The child then reads every page under a SIGBUS handler: a page either
  * reads back exactly or raises SIGBUS. Prints the count of each and
  * "@@METRIC eio_swapoff_ms N ms". DEVICE is swapped on again at the end.
  *
  * Exit 1 if swapoff fails, DEVICE stays listed in /proc/swaps, the fault
- * was not injected, no page or more than one request's worth of pages
- * (SWAP_CLUSTER_MAX) is poisoned, or any page reads back wrong.
+ * was not injected, the number of poisoned pages is not as above (at
+ * most one request's worth, SWAP_CLUSTER_MAX, per fault on 7.3), or any
+ * page reads back wrong.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -44,6 +54,11 @@
 #define CG		"/sys/fs/cgroup/eioswapoff"
 /* A failed request is at most this many pages (SWAP_CLUSTER_MAX). */
 #define MAX_POISONED	32
+/* -b: unreadable pages at slots BAD_FIRST + k * BAD_STEP, k < BAD_PAGES. */
+#define BAD_PAGES	8
+#define BAD_FIRST	256
+#define BAD_STEP	512
+#define VSWAP_ENABLED	"/sys/kernel/mm/swap/vswap_enabled"
 
 struct report {
 	long swapped_kib, cached, poisoned, bad, good;
@@ -71,6 +86,37 @@ static long read_long(const char *path)
 		return -1;
 	buf[n] = 0;
 	return strtol(buf, NULL, 10);
+}
+
+/* Is the virtual swap device on (a vswap kernel, not switched off)? */
+static int vswap_on(void)
+{
+	char buf[8] = "";
+	int fd = open(VSWAP_ENABLED, O_RDONLY);
+
+	if (fd < 0)
+		return 0;
+	if (read(fd, buf, sizeof(buf) - 1) < 0)
+		buf[0] = 0;
+	close(fd);
+	return !strncmp(buf, "true", 4);
+}
+
+/* Add (+) or clear (-) the bad pages of -b in null_blk's badblocks. */
+static int set_bad_pages(const char *badblocks, char op)
+{
+	char range[64];
+	unsigned long sector;
+	int k;
+
+	for (k = 0; k < BAD_PAGES; k++) {
+		sector = (BAD_FIRST + k * BAD_STEP) * (PAGE / 512);
+		snprintf(range, sizeof(range), "%c%lu-%lu", op, sector,
+			 sector + PAGE / 512 - 1);
+		if (write_str(badblocks, range))
+			return -1;
+	}
+	return 0;
 }
 
 /* Is @dev listed in /proc/swaps? */
@@ -179,20 +225,29 @@ int main(int argc, char **argv)
 	struct timespec t0, t1;
 	struct report before, after;
 	char blockfail[300];
-	const char *dev, *name;
-	long ms, left;
+	const char *dev, *name, *badblocks = NULL;
+	long ms, left = 0, min_poisoned, max_poisoned;
+	int vswap = vswap_on();
 	pid_t pid;
 	char c = 0;
 
-	while ((opt = getopt(argc, argv, "m:")) != -1) {
-		if (opt != 'm') {
-			fprintf(stderr, "usage: eioswapoff [-m MiB] DEVICE\n");
+	while ((opt = getopt(argc, argv, "m:b:")) != -1) {
+		if (opt == 'm') {
+			size = strtoul(optarg, NULL, 0) << 20;
+		} else if (opt == 'b') {
+			badblocks = optarg;
+		} else {
+			fprintf(stderr, "usage: eioswapoff [-m MiB] [-b BADBLOCKS] DEVICE\n");
 			return 2;
 		}
-		size = strtoul(optarg, NULL, 0) << 20;
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "usage: eioswapoff [-m MiB] DEVICE\n");
+		fprintf(stderr, "usage: eioswapoff [-m MiB] [-b BADBLOCKS] DEVICE\n");
+		return 2;
+	}
+	if (badblocks && (BAD_FIRST + BAD_PAGES * BAD_STEP) * PAGE > size) {
+		fprintf(stderr, "eioswapoff: -b needs -m %lu or more\n",
+			(BAD_FIRST + BAD_PAGES * BAD_STEP) * PAGE >> 20);
 		return 2;
 	}
 	dev = argv[optind];
@@ -224,8 +279,15 @@ int main(int argc, char **argv)
 		ret = 1;
 	}
 
+	if (badblocks) {
+		if (set_bad_pages(badblocks, '+')) {
+			printf("FAIL: cannot mark bad pages in %s: %s\n",
+			       badblocks, strerror(errno));
+			kill(pid, SIGKILL);
+			return 1;
+		}
 	/* Exactly one request to DEVICE fails from here on. */
-	if (write_str(FAIL_DIR "verbose", "0") ||
+	} else if (write_str(FAIL_DIR "verbose", "0") ||
 	    write_str(FAIL_DIR "interval", "1") ||
 	    write_str(FAIL_DIR "probability", "100") ||
 	    write_str(FAIL_DIR "times", "1") ||
@@ -239,8 +301,12 @@ int main(int argc, char **argv)
 	if (swapoff(dev))
 		err = errno;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	write_str(blockfail, "0");
-	left = read_long(FAIL_DIR "times");
+	if (badblocks) {
+		set_bad_pages(badblocks, '-');
+	} else {
+		write_str(blockfail, "0");
+		left = read_long(FAIL_DIR "times");
+	}
 	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
 	printf("eioswapoff: swapoff %s: %s after %ld ms; injected faults left: %ld\n",
 	       dev, err ? strerror(err) : "ok", ms, left);
@@ -268,9 +334,18 @@ int main(int argc, char **argv)
 	}
 	printf("eioswapoff: %ld pages read back exactly, %ld raised SIGBUS, %ld wrong\n",
 	       after.good, after.poisoned, after.bad);
-	if (after.poisoned < 1 || after.poisoned > MAX_POISONED) {
-		printf("FAIL: expected 1 to %d poisoned pages, got %ld\n",
-		       MAX_POISONED, after.poisoned);
+	if (badblocks) {
+		min_poisoned = 1;
+		max_poisoned = vswap ? BAD_PAGES : BAD_PAGES * MAX_POISONED;
+	} else {
+		min_poisoned = vswap ? 0 : 1;
+		max_poisoned = vswap ? 0 : MAX_POISONED;
+	}
+	if (after.poisoned < min_poisoned || after.poisoned > max_poisoned) {
+		printf("FAIL: expected %ld to %ld poisoned pages (%s fault, %s kernel), got %ld\n",
+		       min_poisoned, max_poisoned,
+		       badblocks ? "persistent" : "transient",
+		       vswap ? "vswap" : "7.3", after.poisoned);
 		ret = 1;
 	}
 	if (after.bad) {

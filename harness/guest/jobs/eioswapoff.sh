@@ -1,15 +1,35 @@
 # SPDX-License-Identifier: GPL-2.0
-# swapoff of the swap disk with one unreadable slot (fail_make_request
-# fails the first read), on every kernel: swapoff completes, the owner of
-# the unreadable page gets SIGBUS there and every other byte comes back.
-# zswap is off meanwhile, so all the data is on the disk. On a vswap
-# kernel the virtual layer's counters must be back to idle afterwards.
+# swapoff over unreadable slots, on every kernel (harness/guest/eioswapoff.c):
+# first the swap disk with one failed read (fail_make_request: 7.3 poisons
+# the pages of that request, vswap reads them again one by one and loses
+# nothing), then a null_blk device with a few pages unreadable for good
+# (badblocks: both poison them; vswap only those pages). swapoff
+# completes, the owner gets SIGBUS on what was lost and every other byte
+# back. zswap is off meanwhile, so all the data is on the device. On a
+# vswap kernel the virtual layer's counters must be back to idle
+# afterwards (the poison counter included: the poisoned slots are freed
+# when their owner exits).
 
 dev=$(awk 'NR == 2 { print $1 }' /proc/swaps)
 [ -n "$dev" ] || { echo "FAIL: no swap device"; rc=1; return; }
 zswap=/sys/module/zswap/parameters/enabled
 echo N >$zswap
 eioswapoff -m 16 "$dev" || rc=1
+
+nb=/sys/kernel/config/nullb/eiobad
+[ -d /sys/kernel/config/nullb ] ||
+	mount -t configfs none /sys/kernel/config
+if mkdir $nb && echo 32 >$nb/size && echo 1 >$nb/memory_backed &&
+   echo 1 >$nb/power && mkswap /dev/eiobad >/dev/null &&
+   swapoff "$dev" && swapon /dev/eiobad; then
+	eioswapoff -m 24 -b $nb/badblocks /dev/eiobad || rc=1
+	swapoff /dev/eiobad 2>/dev/null
+	swapon "$dev" || { echo "FAIL: swapon $dev again"; rc=1; }
+else
+	echo "FAIL: null_blk swap device with bad blocks: set-up failed"
+	rc=1
+fi
+[ -d $nb ] && { echo 0 >$nb/power; rmdir $nb; }
 echo Y >$zswap
 echo "=== counters after the workload"
 swap_counters
