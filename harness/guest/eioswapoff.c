@@ -279,6 +279,10 @@ int main(int argc, char **argv)
 		ret = 1;
 	}
 
+	/*
+	 * -b: the bad pages stay unreadable until cleared after swapoff;
+	 * otherwise exactly one request to DEVICE fails from here on.
+	 */
 	if (badblocks) {
 		if (set_bad_pages(badblocks, '+')) {
 			printf("FAIL: cannot mark bad pages in %s: %s\n",
@@ -286,7 +290,6 @@ int main(int argc, char **argv)
 			kill(pid, SIGKILL);
 			return 1;
 		}
-	/* Exactly one request to DEVICE fails from here on. */
 	} else if (write_str(FAIL_DIR "verbose", "0") ||
 	    write_str(FAIL_DIR "interval", "1") ||
 	    write_str(FAIL_DIR "probability", "100") ||
