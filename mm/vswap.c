@@ -12,6 +12,7 @@
 
 #include <linux/blkdev.h>
 #include <linux/debugfs.h>
+#include <linux/highmem.h>
 #include <linux/init.h>
 #include <linux/kobject.h>
 #include <linux/kstrtox.h>
@@ -195,7 +196,7 @@ static long vswap_drop_backends(struct swap_cluster_info *ci,
 				int phys_type, bool freeing)
 {
 	struct vswap_phys_run run = { .nr = 0 };
-	long nr_zswap = 0, nr_zero = 0, nr_phys = 0, nr_poison = 0;
+	long nr_zswap = 0, nr_zero = 0, nr_phys = 0, nr_poison = 0, nr_fill = 0;
 	unsigned int ci_end = ci_off + nr;
 	swp_entry_t phys;
 	unsigned long vtb;
@@ -221,9 +222,10 @@ static long vswap_drop_backends(struct swap_cluster_info *ci,
 			zswap_vswap_free(vswap_vtb_to_zswap(vtb));
 			nr_zswap++;
 		} else {
-			/* Poison, or an incompressible hint: no backend. */
+			/* Poison, a FILL value, or an incompressible hint. */
 			vswap_vtab_set(ci, ci_off, vswap_none_to_vtb());
 			nr_poison += vswap_vtb_is_poison(vtb);
+			nr_fill += vswap_vtb_is_fill(vtb);
 		}
 	}
 	vswap_phys_run_flush(&run);
@@ -235,7 +237,9 @@ static long vswap_drop_backends(struct swap_cluster_info *ci,
 		atomic_long_sub(nr_zero, &vswap_stats.zero);
 	if (nr_poison)
 		atomic_long_sub(nr_poison, &vswap_stats.poison);
-	return nr_zswap + nr_phys + nr_poison;
+	if (nr_fill)
+		atomic_long_sub(nr_fill, &vswap_stats.fill);
+	return nr_zswap + nr_phys + nr_poison + nr_fill;
 }
 
 /*
@@ -339,7 +343,9 @@ bool vswap_folio_incompressible(struct folio *folio)
 /*
  * Mark the slots of a swap cache folio as holding zeroes (@zero) or not.
  * A zero page needs no other backend, so one left from an earlier
- * swap-out of the same slots is dropped.
+ * swap-out of the same slots is dropped. Data that is not zeroes is not
+ * a FILL value either (vswap_folio_store_fill() tried first): drop those
+ * too, so that only the backend this write is about to set can be read.
  *
  * Context: the folio is locked in the swap cache.
  */
@@ -349,7 +355,7 @@ void vswap_folio_set_zero(struct folio *folio, bool zero)
 	unsigned int nr = folio_nr_pages(folio);
 	struct swap_cluster_info *ci;
 	unsigned int ci_off;
-	long delta = 0;
+	long delta = 0, nr_fill = 0;
 
 	ci = swap_cluster_get_and_lock(folio);
 	for (ci_off = ci_start; ci_off < ci_start + nr; ci_off++) {
@@ -361,6 +367,10 @@ void vswap_folio_set_zero(struct folio *folio, bool zero)
 		} else {
 			__swap_table_clear_zero(ci, ci_off);
 			delta -= was_zero;
+			if (vswap_vtb_is_fill(vswap_vtab_get(ci, ci_off))) {
+				vswap_vtab_set(ci, ci_off, vswap_none_to_vtb());
+				nr_fill++;
+			}
 		}
 	}
 	if (zero)
@@ -368,6 +378,104 @@ void vswap_folio_set_zero(struct folio *folio, bool zero)
 	swap_cluster_unlock(ci);
 	if (delta)
 		atomic_long_add(delta, &vswap_stats.zero);
+	if (nr_fill)
+		atomic_long_sub(nr_fill, &vswap_stats.fill);
+}
+
+/* Is @page one 32-bit value repeated? Then *@valp is that value. */
+static bool vswap_page_fill_value(struct page *page, u32 *valp)
+{
+	const unsigned long *data = kmap_local_page(page);
+	unsigned long word = data[0];
+	bool same = lower_32_bits(word) == upper_32_bits(word);
+	unsigned int i;
+
+	/* The last word first: a page that differs anywhere fails fast. */
+	if (same && data[PAGE_SIZE / sizeof(word) - 1] != word)
+		same = false;
+	for (i = 1; same && i < PAGE_SIZE / sizeof(word) - 1; i++)
+		same = data[i] == word;
+	kunmap_local(data);
+	*valp = lower_32_bits(word);
+	return same;
+}
+
+/*
+ * Keep the data of @folio in its virtual table entries if every page of
+ * it is one 32-bit value repeated (FILL in mm/vswap.h): no compression,
+ * no zswap entry, no disk slot, no IO. A large folio goes whole or not at
+ * all, each page with its own value. A folio of zeroes never gets here:
+ * the zero flag, which 7.3's zero-page paths read, keeps it.
+ *
+ * Context: the folio is locked in the swap cache and unmapped, so its
+ * data does not change under the two passes.
+ * Return: true if the folio's data is in the table now.
+ */
+bool vswap_folio_store_fill(struct folio *folio)
+{
+	unsigned int ci_start = swp_cluster_offset(folio->swap);
+	unsigned int i, nr = folio_nr_pages(folio);
+	struct swap_cluster_info *ci;
+	long nr_zero = 0;
+	u32 val;
+
+	for (i = 0; i < nr; i++)
+		if (!vswap_page_fill_value(folio_page(folio, i), &val))
+			return false;
+
+	ci = swap_cluster_get_and_lock(folio);
+	/* What an earlier swap-out of these slots left is stale now. */
+	vswap_drop_backends(ci, ci_start, nr, VSWAP_ANY, false);
+	for (i = 0; i < nr; i++) {
+		/* Checked above: the page's first word holds its value. */
+		const u32 *data = kmap_local_page(folio_page(folio, i));
+
+		val = data[0];
+		kunmap_local(data);
+		nr_zero += __swap_table_test_zero(ci, ci_start + i);
+		__swap_table_clear_zero(ci, ci_start + i);
+		vswap_vtab_set(ci, ci_start + i, vswap_fill_to_vtb(val));
+	}
+	swap_cluster_unlock(ci);
+	if (nr_zero)
+		atomic_long_sub(nr_zero, &vswap_stats.zero);
+	atomic_long_add(nr, &vswap_stats.fill);
+	return true;
+}
+
+/*
+ * Fill @folio from its virtual table entries if they hold its data (FILL).
+ * A large folio is only read whole if all its slots are FILL
+ * (vswap_range_readable()).
+ *
+ * Context: the folio is locked in the swap cache, not uptodate.
+ * Return: false if the data is elsewhere; true if the read is done, the
+ * folio uptodate unless a slot was not FILL after all.
+ */
+bool vswap_folio_read_fill(struct folio *folio)
+{
+	unsigned int i, nr = folio_nr_pages(folio);
+	unsigned long vtb;
+
+	if (!vswap_vtb_is_fill(vswap_folio_vtab(folio, 0)))
+		return false;
+	for (i = 0; i < nr; i++) {
+		struct page *page = folio_page(folio, i);
+		void *kaddr;
+		u64 word;
+
+		vtb = vswap_folio_vtab(folio, i);
+		if (WARN_ON_ONCE(!vswap_vtb_is_fill(vtb)))
+			return true;
+		word = vswap_vtb_to_fill(vtb);
+		word |= word << 32;
+		kaddr = kmap_local_page(page);
+		memset64(kaddr, word, PAGE_SIZE / sizeof(word));
+		kunmap_local(kaddr);
+		flush_dcache_page(page);
+	}
+	folio_mark_uptodate(folio);
+	return true;
 }
 
 /*********************************
@@ -467,9 +575,13 @@ bool vswap_range_readable(struct swap_cluster_info *ci, unsigned int ci_off,
 	for (i = 1; i < nr; i++) {
 		unsigned long vtb = vswap_vtab_get(ci, ci_off + i);
 
-		if (vswap_vtb_is_none(first) ? vtb :
-		    vtb != first + ((unsigned long)i << VSWAP_PHYS_OFF_SHIFT))
+		if (vswap_vtb_is_fill(first)) {
+			if (!vswap_vtb_is_fill(vtb))
+				return false;
+		} else if (vswap_vtb_is_none(first) ? vtb :
+			   vtb != first + ((unsigned long)i << VSWAP_PHYS_OFF_SHIFT)) {
 			return false;
+		}
 	}
 	return true;
 }
@@ -988,7 +1100,8 @@ static int vswap_swapcache_get(void *data, u64 *val)
 		    atomic_long_read(&vswap_stats.zswap) -
 		    atomic_long_read(&vswap_stats.zero) -
 		    atomic_long_read(&vswap_stats.phys) -
-		    atomic_long_read(&vswap_stats.poison);
+		    atomic_long_read(&vswap_stats.poison) -
+		    atomic_long_read(&vswap_stats.fill);
 
 	*val = max(rest, 0L);
 	return 0;
@@ -1025,6 +1138,7 @@ static int __init vswap_debugfs_init(void)
 		{ "zswap", &vswap_stats.zswap },
 		{ "zero", &vswap_stats.zero },
 		{ "poison", &vswap_stats.poison },
+		{ "fill", &vswap_stats.fill },
 		{ "incompressible", &vswap_stats.incompressible },
 		{ "clusters", &vswap_stats.clusters },
 		{ "phys", &vswap_stats.phys },

@@ -39,6 +39,7 @@
  *   ZSWAP:  |------------ struct zswap_entry pointer ------------|01|
  *   PHYS:   |---- physical offset ----|-- physical type (5) --|10|
  *   POISON: |------------------------ 0 -----------------------|11|
+ *   FILL:   |------ value (32) ------|---------- 0 ----------|F|11|
  *
  * NONE: no backend. The data is in the slot's swap cache folio, or the
  * slot's zero flag is set and the data is a page of zeroes. I (bit 2) is a
@@ -59,9 +60,15 @@
  * POISON: the data was lost: swapoff could not read it from the physical
  * slot (7.3 puts a poison entry in the PTE then). Reading the slot fails,
  * so its owner gets SIGBUS, until the slot is freed.
+ * FILL: the page is one 32-bit value repeated (every memset() byte, -1, a
+ * 16- or 32-bit constant), kept here instead of in zswap or on disk: no
+ * compression, no IO, no memory beyond the entry. F (bit 2) tells it from
+ * POISON. A page of 64-bit words whose halves differ goes to zswap: the
+ * entry has no room for 64 bits and a tag.
  *
  * The zero flag and a backend are never set together: writing a zero page
- * drops the backend, and any other write clears the zero flag first.
+ * drops the backend, and any other write clears the zero flag and drops a
+ * FILL value first, so no write leaves an older copy readable.
  *
  * Memory cgroups
  * --------------
@@ -147,6 +154,7 @@ struct vswap_stats {
 	atomic_long_t zswap;		/* slots backed by zswap */
 	atomic_long_t zero;		/* slots holding a zero page */
 	atomic_long_t poison;		/* slots whose data was lost */
+	atomic_long_t fill;		/* slots holding a FILL value */
 	atomic_long_t incompressible;	/* slots with the hint I set */
 	atomic_long_t alloc_reject;	/* folios the device had no slots for */
 	atomic_long_t phys_fallback;	/* of those, given physical slots */
@@ -171,6 +179,8 @@ extern struct vswap_stats vswap_stats;
 #define VSWAP_TAG_PHYS		0x2UL
 #define VSWAP_TAG_POISON	0x3UL
 #define VSWAP_NONE_INCOMP	0x4UL
+#define VSWAP_POISON_FILL	0x4UL
+#define VSWAP_FILL_SHIFT	32
 #define VSWAP_PHYS_TYPE_SHIFT	2
 #define VSWAP_PHYS_OFF_SHIFT	(VSWAP_PHYS_TYPE_SHIFT + MAX_SWAPFILES_SHIFT)
 
@@ -196,7 +206,12 @@ static inline bool vswap_vtb_is_phys(unsigned long vtb)
 
 static inline bool vswap_vtb_is_poison(unsigned long vtb)
 {
-	return vswap_tag(vtb) == VSWAP_TAG_POISON;
+	return vtb == VSWAP_TAG_POISON;
+}
+
+static inline bool vswap_vtb_is_fill(unsigned long vtb)
+{
+	return vswap_tag(vtb) == VSWAP_TAG_POISON && (vtb & VSWAP_POISON_FILL);
 }
 
 static inline bool vswap_vtb_is_incompressible(unsigned long vtb)
@@ -212,6 +227,18 @@ static inline unsigned long vswap_none_to_vtb(void)
 static inline unsigned long vswap_poison_to_vtb(void)
 {
 	return VSWAP_TAG_POISON;
+}
+
+static inline unsigned long vswap_fill_to_vtb(u32 val)
+{
+	return ((unsigned long)val << VSWAP_FILL_SHIFT) | VSWAP_POISON_FILL |
+	       VSWAP_TAG_POISON;
+}
+
+static inline u32 vswap_vtb_to_fill(unsigned long vtb)
+{
+	VM_WARN_ON_ONCE(!vswap_vtb_is_fill(vtb));
+	return vtb >> VSWAP_FILL_SHIFT;
 }
 
 static inline unsigned long vswap_zswap_to_vtb(struct zswap_entry *entry)
@@ -291,6 +318,8 @@ struct zswap_entry *vswap_zswap_erase(swp_entry_t entry);
 void vswap_set_incompressible(swp_entry_t entry);
 bool vswap_folio_incompressible(struct folio *folio);
 void vswap_folio_set_zero(struct folio *folio, bool zero);
+bool vswap_folio_store_fill(struct folio *folio);
+bool vswap_folio_read_fill(struct folio *folio);
 void vswap_release_backends(struct swap_cluster_info *ci,
 			    unsigned int ci_off, unsigned int nr);
 void vswap_count_kept_resident(struct folio *folio);
@@ -354,6 +383,16 @@ static inline bool vswap_folio_incompressible(struct folio *folio)
 
 static inline void vswap_folio_set_zero(struct folio *folio, bool zero)
 {
+}
+
+static inline bool vswap_folio_store_fill(struct folio *folio)
+{
+	return false;
+}
+
+static inline bool vswap_folio_read_fill(struct folio *folio)
+{
+	return false;
 }
 
 static inline void vswap_count_kept_resident(struct folio *folio)

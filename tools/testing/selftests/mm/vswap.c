@@ -2,8 +2,9 @@
 /*
  * Virtual swap space (CONFIG_VSWAP).
  *
- * Fixture "vswap" runs with no physical swap device: pages go to zswap or
- * become zero pages, come back byte for byte, and the
+ * Fixture "vswap" runs with no physical swap device: pages go to zswap,
+ * become zero pages or keep their one repeated value in the virtual
+ * table (same-filled), come back byte for byte, and the
  * /sys/kernel/debug/vswap counters account for every slot and return to
  * their idle values once the memory is gone.
  *
@@ -60,12 +61,20 @@
 
 static size_t page_size;
 
-enum fill_kind { FILL_ZERO, FILL_TEXT, FILL_RANDOM, FILL_MIXED };
+/*
+ * FILL_SAME: each page one 32-bit value repeated (the virtual table keeps
+ * it); FILL_WIDE: one 64-bit value whose halves differ (zswap keeps it);
+ * FILL_MIXED: zero, text and same-filled pages in turn.
+ */
+enum fill_kind {
+	FILL_ZERO, FILL_TEXT, FILL_RANDOM, FILL_MIXED, FILL_SAME, FILL_WIDE
+};
 
 /* The counters this test reads, in one snapshot. */
 struct vswap_counters {
 	long used, zswap, zero, swapcache, clusters, kept_resident;
 	long phys, rmap, phys_writeout, writeback, phys_alloc_fail, unuse;
+	long fill;
 };
 
 static long read_long(const char *path)
@@ -133,6 +142,7 @@ static void snapshot(struct vswap_counters *c)
 	c->writeback = read_long(VSWAP_DIR "writeback");
 	c->phys_alloc_fail = read_long(VSWAP_DIR "phys_alloc_fail");
 	c->unuse = read_long(VSWAP_DIR "unuse");
+	c->fill = read_long(VSWAP_DIR "fill");
 }
 
 /* Text-like content that compresses well, tagged with the page index. */
@@ -143,10 +153,25 @@ static void fill_page(uint8_t *p, unsigned long idx, enum fill_kind kind)
 	unsigned long i;
 
 	if (kind == FILL_MIXED)
-		kind = idx % 2 ? FILL_TEXT : FILL_ZERO;
+		kind = idx % 3 == 0 ? FILL_ZERO :
+		       idx % 3 == 1 ? FILL_TEXT : FILL_SAME;
 	switch (kind) {
 	case FILL_ZERO:
 		memset(p, 0, page_size);
+		break;
+	case FILL_SAME:
+		/* All 0xff (memhog), a memset() byte, a 32-bit constant. */
+		if (idx % 3 == 0)
+			memset(p, 0xff, page_size);
+		else if (idx % 3 == 1)
+			memset(p, (uint8_t)(idx | 1), page_size);
+		else
+			for (i = 0; i < page_size / 4; i++)
+				((uint32_t *)p)[i] = 0x9e370000 | (uint16_t)idx;
+		break;
+	case FILL_WIDE:
+		for (i = 0; i < page_size / 8; i++)
+			((uint64_t *)p)[i] = 0x0123456789abcdefULL ^ idx;
 		break;
 	case FILL_TEXT:
 		for (i = 0; i < page_size; i++)
@@ -441,6 +466,7 @@ static void expect_idle(struct __test_metadata *_metadata,
 	EXPECT_EQ(now.used, idle->used);
 	EXPECT_EQ(now.zswap, idle->zswap);
 	EXPECT_EQ(now.zero, idle->zero);
+	EXPECT_EQ(now.fill, idle->fill);
 	EXPECT_EQ(now.swapcache, idle->swapcache);
 	EXPECT_EQ(now.clusters, idle->clusters);
 	EXPECT_EQ(now.phys, idle->phys);
@@ -466,7 +492,7 @@ static void swap_round_trip(struct __test_metadata *_metadata,
 			    size_t size, bool pageout)
 {
 	struct vswap_counters out;
-	long swapped, nr_zero, nr_zswap;
+	long swapped, nr_zero, nr_zswap, nr_fill;
 	uint8_t *mem;
 	int ret = 0;
 
@@ -484,24 +510,30 @@ static void swap_round_trip(struct __test_metadata *_metadata,
 	snapshot(&out);
 	nr_zero = out.zero - self->idle.zero;
 	nr_zswap = out.zswap - self->idle.zswap;
-	TH_LOG("%ld of %zu pages out: zswap %ld, zero %ld, used %ld, clusters %ld",
-	       swapped, size / page_size, nr_zswap, nr_zero,
+	nr_fill = out.fill - self->idle.fill;
+	TH_LOG("%ld of %zu pages out: zswap %ld, zero %ld, fill %ld, used %ld, clusters %ld",
+	       swapped, size / page_size, nr_zswap, nr_zero, nr_fill,
 	       out.used - self->idle.used, out.clusters);
 
 	/* Most of the region went out, none of it to a disk. */
 	ASSERT_GE(swapped, (long)(size / page_size / 2));
 	EXPECT_EQ(out.used - self->idle.used, swapped);
-	EXPECT_EQ(nr_zero + nr_zswap, swapped);
+	EXPECT_EQ(nr_zero + nr_zswap + nr_fill, swapped);
 	EXPECT_GT(out.clusters, self->idle.clusters);
 	if (kind == FILL_ZERO) {
 		EXPECT_EQ(nr_zero, swapped);
 		EXPECT_GE(read_vmstat("swpout_zero") - self->swpout_zero, swapped);
-	} else if (kind == FILL_TEXT) {
+	} else if (kind == FILL_TEXT || kind == FILL_WIDE) {
 		EXPECT_EQ(nr_zswap, swapped);
 		EXPECT_GE(read_vmstat("zswpout") - self->zswpout, swapped);
+	} else if (kind == FILL_SAME) {
+		/* Nothing compressed, nothing stored but the value. */
+		EXPECT_EQ(nr_fill, swapped);
+		EXPECT_EQ(read_vmstat("zswpout") - self->zswpout, 0);
 	} else {
 		EXPECT_GT(nr_zero, 0);
 		EXPECT_GT(nr_zswap, 0);
+		EXPECT_GT(nr_fill, 0);
 	}
 
 	EXPECT_EQ(verify(mem, size, kind), 0);
@@ -529,6 +561,22 @@ TEST_F(vswap, compressible_reclaim)
 TEST_F(vswap, compressible_pageout)
 {
 	swap_round_trip(_metadata, &self->base, FILL_TEXT, 32UL << 20, true);
+}
+
+TEST_F(vswap, same_filled_reclaim)
+{
+	swap_round_trip(_metadata, &self->base, FILL_SAME, 32UL << 20, false);
+}
+
+TEST_F(vswap, same_filled_pageout)
+{
+	swap_round_trip(_metadata, &self->base, FILL_SAME, 32UL << 20, true);
+}
+
+/* A repeated 64-bit word is not a 32-bit value: zswap takes it. */
+TEST_F(vswap, wide_words_pageout)
+{
+	swap_round_trip(_metadata, &self->base, FILL_WIDE, 16UL << 20, true);
 }
 
 TEST_F(vswap, mixed_reclaim)
@@ -883,14 +931,16 @@ TEST_F_TIMEOUT(vswap, memcg_removed, 120)
 static void swap_max_zero(struct __test_metadata *_metadata,
 			  const struct vswap_baseline *base)
 {
-	const enum fill_kind kinds[] = { FILL_ZERO, FILL_TEXT, FILL_RANDOM };
+	const enum fill_kind kinds[] = {
+		FILL_ZERO, FILL_TEXT, FILL_RANDOM, FILL_SAME
+	};
 	size_t size = 8UL << 20, pages = size / page_size;
 	struct vswap_counters out;
-	uint8_t *mem[3];
+	uint8_t *mem[4];
 	int i;
 
 	ASSERT_EQ(write_str(CG_NAME "/memory.swap.max", "0"), 0);
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		mem[i] = map_anon(size, MADV_NOHUGEPAGE);
 		ASSERT_NE(mem[i], NULL);
 		fill(mem[i], size, kinds[i]);
@@ -903,17 +953,18 @@ static void swap_max_zero(struct __test_metadata *_metadata,
 	       out.used - base->idle.used, out.zswap - base->idle.zswap,
 	       out.zero - base->idle.zero, out.phys - base->idle.phys,
 	       read_long(CG_NAME "/memory.swap.current"));
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		EXPECT_EQ(swapped_pages(mem[i], size), 0);
 		EXPECT_EQ(resident_pages(mem[i], size), (long)pages);
 	}
 	EXPECT_EQ(out.used, base->idle.used);
 	EXPECT_EQ(out.zswap, base->idle.zswap);
 	EXPECT_EQ(out.zero, base->idle.zero);
+	EXPECT_EQ(out.fill, base->idle.fill);
 	EXPECT_EQ(out.phys, base->idle.phys);
 	EXPECT_EQ(read_long(CG_NAME "/memory.swap.current"), 0);
 
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		EXPECT_EQ(verify(mem[i], size, kinds[i]), 0);
 		ASSERT_EQ(munmap(mem[i], size), 0);
 	}
@@ -1036,37 +1087,49 @@ static unsigned int pmd_order(void)
 
 /*
  * Large folios of @order swap out whole: they get contiguous virtual
- * slots (no split), and their data comes back intact.
+ * slots (no split), and their data comes back intact. Text goes to
+ * zswap; same-filled pages (@kind FILL_SAME) stay in the virtual table,
+ * each page with its own value.
  */
 static void large_folio_swap(struct __test_metadata *_metadata,
 			     const struct vswap_baseline *self,
-			     unsigned int order)
+			     unsigned int order, enum fill_kind kind)
 {
 	size_t folio_size = page_size << order;
 	size_t size = 4 * read_pmd_pagesize(), nr_folios = size / folio_size;
-	long swpout, fallback;
+	long swpout, fallback, nr_fill;
 	uint8_t *mem;
 
 	if (!order || !thp_use_order(order))
 		SKIP(return, "no THP of order %u", order);
 	swpout = thp_stat(order, "zswpout");
 	fallback = thp_stat(order, "swpout_fallback");
+	nr_fill = read_long(VSWAP_DIR "fill");
 	mem = map_aligned(size, read_pmd_pagesize());
 	ASSERT_NE(mem, NULL);
 	ASSERT_EQ(madvise(mem, size, MADV_HUGEPAGE), 0);
-	fill(mem, size, FILL_TEXT);
+	fill(mem, size, kind);
 	if (order == pmd_order() &&
 	    !check_huge_anon(mem, size, nr_folios, folio_size))
 		SKIP(goto out, "no PMD THP could be allocated");
 	ASSERT_EQ(madvise(mem, size, MADV_PAGEOUT), 0);
 
-	TH_LOG("order %u: zswpout %ld, swpout_fallback %ld, of %zu folios",
+	nr_fill = read_long(VSWAP_DIR "fill") - nr_fill;
+	TH_LOG("order %u: zswpout %ld, swpout_fallback %ld, fill %ld, of %zu folios",
 	       order, thp_stat(order, "zswpout") - swpout,
-	       thp_stat(order, "swpout_fallback") - fallback, nr_folios);
-	EXPECT_GE(thp_stat(order, "zswpout") - swpout, (long)nr_folios / 2);
+	       thp_stat(order, "swpout_fallback") - fallback, nr_fill,
+	       nr_folios);
+	if (kind == FILL_SAME) {
+		EXPECT_EQ(nr_fill, (long)(size / page_size));
+		EXPECT_EQ(thp_stat(order, "zswpout") - swpout, 0);
+	} else {
+		EXPECT_GE(thp_stat(order, "zswpout") - swpout,
+			  (long)nr_folios / 2);
+		EXPECT_EQ(nr_fill, 0);
+	}
 	EXPECT_EQ(thp_stat(order, "swpout_fallback") - fallback, 0);
 	EXPECT_EQ(swapped_pages(mem, size), (long)(size / page_size));
-	EXPECT_EQ(verify(mem, size, FILL_TEXT), 0);
+	EXPECT_EQ(verify(mem, size, kind), 0);
 out:
 	ASSERT_EQ(munmap(mem, size), 0);
 	expect_idle(_metadata, &self->idle);
@@ -1074,13 +1137,19 @@ out:
 
 TEST_F(vswap, thp_swap)
 {
-	large_folio_swap(_metadata, &self->base, pmd_order());
+	large_folio_swap(_metadata, &self->base, pmd_order(), FILL_TEXT);
 }
 
 /* A size below the PMD: 64 KiB with 4 KiB pages. */
 TEST_F(vswap, mthp_swap)
 {
-	large_folio_swap(_metadata, &self->base, sz2ord(64UL << 10, page_size));
+	large_folio_swap(_metadata, &self->base, sz2ord(64UL << 10, page_size),
+			 FILL_TEXT);
+}
+
+TEST_F(vswap, thp_same_filled)
+{
+	large_folio_swap(_metadata, &self->base, pmd_order(), FILL_SAME);
 }
 
 /* tmpfs pages go to zswap too, with no swap device behind it. */
@@ -1100,13 +1169,17 @@ TEST_F(vswap, shmem_pageout)
 	ASSERT_EQ(madvise(mem, size, MADV_PAGEOUT), 0);
 
 	snapshot(&out);
-	TH_LOG("%ld slots used: zswap %ld, zero %ld", out.used - self->base.idle.used,
-	       out.zswap - self->base.idle.zswap, out.zero - self->base.idle.zero);
+	TH_LOG("%ld slots used: zswap %ld, zero %ld, fill %ld",
+	       out.used - self->base.idle.used,
+	       out.zswap - self->base.idle.zswap, out.zero - self->base.idle.zero,
+	       out.fill - self->base.idle.fill);
 	EXPECT_GE(out.used - self->base.idle.used, (long)pages / 2);
-	EXPECT_EQ(out.zswap - self->base.idle.zswap + out.zero - self->base.idle.zero,
+	EXPECT_EQ(out.zswap - self->base.idle.zswap + out.zero - self->base.idle.zero +
+		  out.fill - self->base.idle.fill,
 		  out.used - self->base.idle.used);
 	EXPECT_GT(out.zswap - self->base.idle.zswap, 0);
 	EXPECT_GT(out.zero - self->base.idle.zero, 0);
+	EXPECT_GT(out.fill - self->base.idle.fill, 0);
 
 	EXPECT_EQ(verify(mem, size, FILL_MIXED), 0);
 	ASSERT_EQ(munmap(mem, size), 0);
@@ -1359,6 +1432,65 @@ TEST_F(vswap_disk, incompressible_to_disk)
 	expect_idle(_metadata, &self->base.idle);
 	EXPECT_EQ(read_long(CG_NAME "/memory.swap.current"), 0);
 	EXPECT_EQ(swap_used_kib(self->sw.dev), disk_kib);
+}
+
+/*
+ * Data on disk, read back (the folio stays in the swap cache: a disk is
+ * not a synchronous device), rewritten as same-filled pages and paged out
+ * again: the new data is the slot's FILL value, and the disk copy, now
+ * stale, is freed with its charge, not kept beside it.
+ */
+TEST_F(vswap_disk, fill_replaces_disk_copy)
+{
+	size_t size = 4UL << 20, pages = size / page_size, i;
+	long disk_kib = swap_used_kib(self->sw.dev);
+	struct vswap_counters out;
+	uint8_t *mem;
+
+	mem = map_anon(size, MADV_NOHUGEPAGE);
+	ASSERT_NE(mem, NULL);
+	fill(mem, size, FILL_RANDOM);
+	ASSERT_EQ(madvise(mem, size, MADV_PAGEOUT), 0);
+	snapshot(&out);
+	ASSERT_EQ(vdiff(&out, &self->base.idle).phys, (long)pages);
+
+	/* Read faults: the pages come back, their slots and disk copy stay. */
+	for (i = 0; i < size; i += page_size)
+		FORCE_READ(mem[i]);
+	snapshot(&out);
+	TH_LOG("read back: used %ld, phys %ld, swapcache %ld",
+	       vdiff(&out, &self->base.idle).used,
+	       vdiff(&out, &self->base.idle).phys,
+	       vdiff(&out, &self->base.idle).swapcache);
+	ASSERT_EQ(vdiff(&out, &self->base.idle).phys, (long)pages);
+
+	fill(mem, size, FILL_SAME);
+	ASSERT_EQ(madvise(mem, size, MADV_PAGEOUT), 0);
+	/*
+	 * MADV_PAGEOUT unmaps a folio but leaves it dirty in the swap cache
+	 * while someone holds a reference for a moment (an LRU batch of
+	 * another CPU): memory.reclaim writes those out too.
+	 */
+	snapshot(&out);
+	TH_LOG("paged out: fill %ld, phys %ld", vdiff(&out, &self->base.idle).fill,
+	       vdiff(&out, &self->base.idle).phys);
+	memcg_reclaim(2 * size);
+	snapshot(&out);
+	TH_LOG("rewritten: fill %ld, phys %ld, rmap %ld, disk +%ld KiB",
+	       vdiff(&out, &self->base.idle).fill,
+	       vdiff(&out, &self->base.idle).phys,
+	       vdiff(&out, &self->base.idle).rmap,
+	       swap_used_kib(self->sw.dev) - disk_kib);
+	EXPECT_EQ(swapped_pages(mem, size), (long)pages);
+	EXPECT_EQ(vdiff(&out, &self->base.idle).fill, (long)pages);
+	EXPECT_EQ(vdiff(&out, &self->base.idle).phys, 0);
+	EXPECT_EQ(vdiff(&out, &self->base.idle).rmap, 0);
+	EXPECT_EQ(swap_used_kib(self->sw.dev), disk_kib);
+	EXPECT_EQ(read_long(CG_NAME "/memory.swap.current"), 0);
+
+	EXPECT_EQ(verify(mem, size, FILL_SAME), 0);
+	ASSERT_EQ(munmap(mem, size), 0);
+	expect_idle(_metadata, &self->base.idle);
 }
 
 /* A small memory.zswap.max makes zswap write its oldest entries to disk. */
