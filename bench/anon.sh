@@ -3,8 +3,8 @@
 # each backend: fill throughput (swap-out) and read-back throughput
 # (swap-in, every byte checked) at three sizes, sequential and random;
 # free latency of the mostly swapped-out region by munmap and by exit at
-# each size; swap-in fault latency; zero and 0xff-filled pages; and the
-# kernel memory each swapped page costs.
+# each size; swap-in fault latency; and the kernel memory each swapped
+# page costs. Zero and 0xff-filled pages are bench/samefill.sh.
 # guest: --mem 1024 --disk 1024
 # backends: zswap zswap-disk disk zram
 
@@ -59,5 +59,3 @@ incg anon usemem -m 128 -a rand -t _rand128M || rc=1
 # MADV_PAGEOUT, then every page faulted back in: swap-out and swap-in of
 # one region without a memcg limit in the way.
 incg lat usemem -L -m 64 || rc=1
-incg lat usemem -L -m 64 -d zero -t _zero || rc=1
-incg lat usemem -L -m 64 -d ff -t _ff || rc=1

@@ -1,0 +1,15 @@
+# SPDX-License-Identifier: GPL-2.0
+# Zero-filled and same-filled pages (all 0xff, as memhog writes them) on
+# each backend: one process's 64 MiB pushed out with MADV_PAGEOUT and
+# faulted back in (harness/guest/usemem.c -L), every byte checked:
+# swap-out and swap-in time, fault latency p50 and p99. 7.3 keeps a zero
+# page as a flag in the swap table, and compresses a 0xff page (zswap) or
+# writes it (disk; zram keeps its value); the series' virtual slot keeps
+# the value of a same-filled page in its table entry, on every backend.
+# guest: --mem 1024 --disk 1024
+# backends: zswap zswap-disk disk zram
+
+backend "$BACKEND" || { rc=1; return; }
+memcg lat max max || { rc=1; return; }
+incg lat usemem -L -m 64 -d zero -t _zero || rc=1
+incg lat usemem -L -m 64 -d ff -t _ff || rc=1
