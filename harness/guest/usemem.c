@@ -15,7 +15,8 @@
  * the read a swap-in stream, and the region freed is mostly swapped out.
  *
  * Latency mode (-L, one process): the region is filled, pushed out with
- * MADV_PAGEOUT (timed), and every page is then touched once with its own
+ * MADV_PAGEOUT (timed), what is left in the swap cache once the writes
+ * complete is reclaimed, and every page is then touched once with its own
  * timing, so the percentiles are swap-in fault latencies, not a mix with
  * resident hits.
  *
@@ -278,6 +279,67 @@ static int fill_mode(int procs, const char *tag, unsigned long mib)
 	return 0;
 }
 
+/* A field of /proc/meminfo, in KiB, or -1. */
+static long meminfo_kib(const char *key)
+{
+	size_t len = strlen(key);
+	char line[256];
+	long val = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, len))
+			val = strtol(line + len, NULL, 10);
+	fclose(f);
+	return val;
+}
+
+/*
+ * MADV_PAGEOUT only starts the writes to a disk: those folios stay in the
+ * swap cache until the writes complete and reclaim comes back for them,
+ * and a fault on one is a minor fault, not a swap-in. Wait for the writes,
+ * then have this process's memcg reclaim what the swap cache holds, so
+ * that every timed fault reads from the backend, on either kernel. zswap,
+ * zero and same-filled pages leave no folio behind: nothing to do then.
+ */
+static int drain_swap_cache(void)
+{
+	char cg[256], path[320], val[32];
+	double start = now_ms();
+	long cached;
+	FILE *f;
+
+	while (meminfo_kib("Writeback:") > 0) {
+		if (now_ms() - start > 120e3) {
+			printf("FAIL: swap writes still in flight after 120 s\n");
+			return -1;
+		}
+		usleep(10000);
+	}
+	cached = meminfo_kib("SwapCached:");
+	if (cached <= 0)
+		return 0;
+	f = fopen("/proc/self/cgroup", "r");
+	if (!f || !fgets(cg, sizeof(cg), f) || strncmp(cg, "0::/", 4)) {
+		printf("FAIL: no cgroup v2 path in /proc/self/cgroup\n");
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	fclose(f);
+	cg[strcspn(cg, "\n")] = 0;
+	snprintf(path, sizeof(path), "/sys/fs/cgroup%s/memory.reclaim", cg + 3);
+	snprintf(val, sizeof(val), "%ldK", cached);
+	/* It may fall short (EAGAIN): what is left is reported, not fatal. */
+	write_str(path, val);
+	if (!quiet)
+		printf("usemem: swap cache %ld KiB after the writes, %ld KiB after reclaim\n",
+		       cached, meminfo_kib("SwapCached:"));
+	return 0;
+}
+
 static int latency_mode(const char *tag)
 {
 	uint8_t *mem = map_region();
@@ -304,6 +366,8 @@ static int latency_mode(const char *tag)
 		       pages * PAGE / 1024);
 		return 1;
 	}
+	if (drain_swap_cache())
+		return 1;
 	if (hold) {
 		/*
 		 * The caller measures the kernel's memory while the region is
