@@ -382,8 +382,8 @@ void vswap_folio_set_zero(struct folio *folio, bool zero)
 		atomic_long_sub(nr_fill, &vswap_stats.fill);
 }
 
-/* Is @page one 32-bit value repeated? Then *@valp is that value. */
-static bool vswap_page_fill_value(struct page *page, u32 *valp)
+/* Is @page one 32-bit value repeated? */
+static bool vswap_page_same_filled(struct page *page)
 {
 	const unsigned long *data = kmap_local_page(page);
 	unsigned long word = data[0];
@@ -396,7 +396,6 @@ static bool vswap_page_fill_value(struct page *page, u32 *valp)
 	for (i = 1; same && i < PAGE_SIZE / sizeof(word) - 1; i++)
 		same = data[i] == word;
 	kunmap_local(data);
-	*valp = lower_32_bits(word);
 	return same;
 }
 
@@ -417,20 +416,19 @@ bool vswap_folio_store_fill(struct folio *folio)
 	unsigned int i, nr = folio_nr_pages(folio);
 	struct swap_cluster_info *ci;
 	long nr_zero = 0;
-	u32 val;
 
 	for (i = 0; i < nr; i++)
-		if (!vswap_page_fill_value(folio_page(folio, i), &val))
+		if (!vswap_page_same_filled(folio_page(folio, i)))
 			return false;
 
 	ci = swap_cluster_get_and_lock(folio);
 	/* What an earlier swap-out of these slots left is stale now. */
 	vswap_drop_backends(ci, ci_start, nr, VSWAP_ANY, false);
 	for (i = 0; i < nr; i++) {
-		/* Checked above: the page's first word holds its value. */
+		/* Checked above: the page's first word is its value. */
 		const u32 *data = kmap_local_page(folio_page(folio, i));
+		u32 val = data[0];
 
-		val = data[0];
 		kunmap_local(data);
 		nr_zero += __swap_table_test_zero(ci, ci_start + i);
 		__swap_table_clear_zero(ci, ci_start + i);
