@@ -58,4 +58,4 @@ incg anon usemem -m 128 -a rand -t _rand128M || rc=1
 
 # MADV_PAGEOUT, then every page faulted back in: swap-out and swap-in of
 # one region without a memcg limit in the way.
-incg lat usemem -L -m 64 || rc=1
+incg lat usemem -L -R -m 64 || rc=1

@@ -11,5 +11,5 @@
 
 backend "$BACKEND" || { rc=1; return; }
 memcg lat max max || { rc=1; return; }
-incg lat usemem -L -m 64 -d zero -t _zero || rc=1
-incg lat usemem -L -m 64 -d ff -t _ff || rc=1
+incg lat usemem -L -R -m 64 -d zero -t _zero || rc=1
+incg lat usemem -L -R -m 64 -d ff -t _ff || rc=1

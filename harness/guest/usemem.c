@@ -4,7 +4,7 @@
  * usemem tool linux-mm reviewers quote for swap series.
  *
  *   usemem -m MiB [-p procs] [-a seq|rand] [-d comp|rand|zero|ff]
- *          [-f munmap|exit] [-t tag] [-L [-H]] [-q]
+ *          [-f munmap|exit] [-t tag] [-L [-H] [-R]] [-q]
  *
  * Fill mode (default): each of procs processes maps MiB of anonymous
  * memory, writes every page in sequential or random order, reads every
@@ -15,10 +15,11 @@
  * the read a swap-in stream, and the region freed is mostly swapped out.
  *
  * Latency mode (-L, one process): the region is filled, pushed out with
- * MADV_PAGEOUT (timed), what is left in the swap cache once the writes
- * complete is reclaimed, and every page is then touched once with its own
+ * MADV_PAGEOUT (timed), and every page is then touched once with its own
  * timing, so the percentiles are swap-in fault latencies, not a mix with
- * resident hits.
+ * resident hits. -R (with -L, in a memcg of its own) first waits for the
+ * writes to complete and has the memcg reclaim what the swap cache still
+ * holds, so that no timed fault finds its page there.
  *
  * -H (with -L) holds the region out until stdin reaches EOF, after printing
  * "@@HELD <KiB swapped>", so the caller can read the kernel's memory cost
@@ -49,7 +50,7 @@ enum { SEQ, RAND };
 enum { COMP, RANDOM, ZERO, FF };
 
 static unsigned long pages;
-static int order = SEQ, data = COMP, free_by_exit, quiet, hold;
+static int order = SEQ, data = COMP, free_by_exit, quiet, hold, drain;
 
 struct result {
 	double fill_ms, read_ms, free_ms;
@@ -330,6 +331,11 @@ static int drain_swap_cache(void)
 	}
 	fclose(f);
 	cg[strcspn(cg, "\n")] = 0;
+	/* The root's reclaim would swap out everyone else's memory too. */
+	if (!strcmp(cg, "0::/")) {
+		printf("FAIL: -R needs a memcg of its own\n");
+		return -1;
+	}
 	snprintf(path, sizeof(path), "/sys/fs/cgroup%s/memory.reclaim", cg + 3);
 	snprintf(val, sizeof(val), "%ldK", cached);
 	/* It may fall short (EAGAIN): what is left is reported, not fatal. */
@@ -366,7 +372,7 @@ static int latency_mode(const char *tag)
 		       pages * PAGE / 1024);
 		return 1;
 	}
-	if (drain_swap_cache())
+	if (drain && drain_swap_cache())
 		return 1;
 	if (hold) {
 		/*
@@ -404,7 +410,7 @@ static int latency_mode(const char *tag)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: usemem -m MiB [-p procs] [-a seq|rand] [-d comp|rand|zero|ff] [-f munmap|exit] [-t tag] [-L [-H]] [-q]\n");
+	fprintf(stderr, "usage: usemem -m MiB [-p procs] [-a seq|rand] [-d comp|rand|zero|ff] [-f munmap|exit] [-t tag] [-L [-H] [-R]] [-q]\n");
 	exit(2);
 }
 
@@ -414,7 +420,7 @@ int main(int argc, char **argv)
 	const char *tag = "";
 	int procs = 1, latency = 0, opt;
 
-	while ((opt = getopt(argc, argv, "m:p:a:d:f:t:LHq")) != -1) {
+	while ((opt = getopt(argc, argv, "m:p:a:d:f:t:LHRq")) != -1) {
 		switch (opt) {
 		case 'm':
 			mib = strtoul(optarg, NULL, 0);
@@ -456,6 +462,9 @@ int main(int argc, char **argv)
 			break;
 		case 'H':
 			hold = 1;
+			break;
+		case 'R':
+			drain = 1;
 			break;
 		case 'q':
 			quiet = 1;
