@@ -15,20 +15,27 @@
 
 #define PAGE 4096UL
 
-/* VmSwap of this process in KiB (swap entries in its page tables), or -1. */
-static inline long vmswap_kib(void)
+/* The number after @key ("VmSwap:") in a /proc file of such lines, or -1. */
+static inline long proc_field(const char *path, const char *key)
 {
+	size_t len = strlen(key);
 	char line[256];
 	long val = -1;
-	FILE *f = fopen("/proc/self/status", "r");
+	FILE *f = fopen(path, "r");
 
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "VmSwap:", 7))
-			val = strtol(line + 7, NULL, 10);
+		if (!strncmp(line, key, len))
+			val = strtol(line + len, NULL, 10);
 	fclose(f);
 	return val;
+}
+
+/* VmSwap of this process in KiB (swap entries in its page tables), or -1. */
+static inline long vmswap_kib(void)
+{
+	return proc_field("/proc/self/status", "VmSwap:");
 }
 
 /* One incompressible page: an xorshift64* stream from @seed. */

@@ -280,23 +280,6 @@ static int fill_mode(int procs, const char *tag, unsigned long mib)
 	return 0;
 }
 
-/* A field of /proc/meminfo, in KiB, or -1. */
-static long meminfo_kib(const char *key)
-{
-	size_t len = strlen(key);
-	char line[256];
-	long val = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, len))
-			val = strtol(line + len, NULL, 10);
-	fclose(f);
-	return val;
-}
-
 /*
  * MADV_PAGEOUT only starts the writes to a disk: those folios stay in the
  * swap cache until the writes complete and reclaim comes back for them,
@@ -312,14 +295,14 @@ static int drain_swap_cache(void)
 	long cached;
 	FILE *f;
 
-	while (meminfo_kib("Writeback:") > 0) {
+	while (proc_field("/proc/meminfo", "Writeback:") > 0) {
 		if (now_ms() - start > 120e3) {
 			printf("FAIL: swap writes still in flight after 120 s\n");
 			return -1;
 		}
 		usleep(10000);
 	}
-	cached = meminfo_kib("SwapCached:");
+	cached = proc_field("/proc/meminfo", "SwapCached:");
 	if (cached <= 0)
 		return 0;
 	f = fopen("/proc/self/cgroup", "r");
@@ -342,7 +325,7 @@ static int drain_swap_cache(void)
 	write_str(path, val);
 	if (!quiet)
 		printf("usemem: swap cache %ld KiB after the writes, %ld KiB after reclaim\n",
-		       cached, meminfo_kib("SwapCached:"));
+		       cached, proc_field("/proc/meminfo", "SwapCached:"));
 	return 0;
 }
 
