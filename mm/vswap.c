@@ -1025,6 +1025,54 @@ void vswap_count_kept_resident(struct folio *folio)
 }
 
 /*
+ * Reclaim could not write out the large @folio of virtual slots: zswap
+ * refused one of its pages as incompressible, and no physical slot was to
+ * be had. Split it, so that the pages that do compress go to zswap on
+ * their own pass through reclaim and only the refused ones stay in memory:
+ * otherwise one page of random data keeps a whole THP resident. 7.3 never
+ * gets here: without a swap device it does not swap anon memory at all,
+ * and with one a folio zswap refuses goes to disk whole. A folio refused
+ * for another reason (zswap off or full, memory.zswap.max) is not split:
+ * its pages would be refused the same way.
+ *
+ * The folio is unmapped by now, so it is split as migration splits one
+ * (folio_split_unmapped()): no rmap walk, and the new folios stay in the
+ * swap cache of their slots, locked, off the LRU, each holding the
+ * reference that @folio held for reclaim. They are unlocked and queued on
+ * @list, reclaim's list, for their own pass; @folio keeps its first page.
+ *
+ * Without THP there are no large anon folios to split.
+ *
+ * Context: reclaim holds @folio isolated and locked, in the swap cache.
+ */
+void vswap_split_refused(struct folio *folio, struct list_head *list)
+{
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+	unsigned int order = folio_order(folio);
+	struct folio *new, *next, *end;
+
+	if (!order || !folio_test_anon(folio) || folio_mapped(folio) ||
+	    !swp_entry_is_vswap(folio->swap) ||
+	    !vswap_folio_incompressible(folio))
+		return;
+	end = folio_next(folio);
+	if (folio_split_unmapped(folio, 0))
+		return;
+	for (new = folio_next(folio); new != end; new = next) {
+		next = folio_next(new);
+		folio_unlock(new);
+		list_add_tail(&new->lru, list);
+	}
+	if (order == HPAGE_PMD_ORDER) {
+		count_memcg_folio_events(folio, THP_SWPOUT_FALLBACK, 1);
+		count_vm_event(THP_SWPOUT_FALLBACK);
+	}
+	count_mthp_stat(order, MTHP_STAT_SWPOUT_FALLBACK);
+	atomic_long_inc(&vswap_stats.split);
+#endif
+}
+
+/*
  * Is some anon memory of @memcg (NULL: of the machine) not yet refused by
  * zswap? Once zswap has refused all of it, with no disk slot to be had,
  * reclaim has nothing to gain from scanning it again and again: the
@@ -1133,6 +1181,7 @@ static int __init vswap_debugfs_init(void)
 		{ "alloc_reject", &vswap_stats.alloc_reject },
 		{ "phys_fallback", &vswap_stats.phys_fallback },
 		{ "kept_resident", &vswap_stats.kept_resident },
+		{ "split", &vswap_stats.split },
 		{ "zswap", &vswap_stats.zswap },
 		{ "zero", &vswap_stats.zero },
 		{ "poison", &vswap_stats.poison },

@@ -159,6 +159,7 @@ struct vswap_stats {
 	atomic_long_t alloc_reject;	/* folios the device had no slots for */
 	atomic_long_t phys_fallback;	/* of those, given physical slots */
 	atomic_long_t kept_resident;	/* pages a writeout left in memory */
+	atomic_long_t split;		/* large folios split after a refusal */
 	atomic_long_t phys;		/* slots backed by a physical slot */
 	atomic_long_t rmap;		/* physical slots with a reverse map */
 	atomic_long_t phys_writeout;	/* pages zswap refused, sent to disk */
@@ -323,6 +324,7 @@ bool vswap_folio_read_fill(struct folio *folio);
 void vswap_release_backends(struct swap_cluster_info *ci,
 			    unsigned int ci_off, unsigned int nr);
 void vswap_count_kept_resident(struct folio *folio);
+void vswap_split_refused(struct folio *folio, struct list_head *list);
 bool vswap_anon_compressible(struct mem_cgroup *memcg);
 
 /* The physical backend (mm/vswap.c, allocation in mm/swapfile.c). */
@@ -396,6 +398,11 @@ static inline bool vswap_folio_read_fill(struct folio *folio)
 }
 
 static inline void vswap_count_kept_resident(struct folio *folio)
+{
+}
+
+static inline void vswap_split_refused(struct folio *folio,
+				       struct list_head *list)
 {
 }
 

@@ -60,21 +60,24 @@
 #define CG_GONE		CG_ROOT "/vswap_selftest_gone"
 
 static size_t page_size;
+static size_t pmd_pages;	/* pages per PMD, for FILL_HEAD_RANDOM */
 
 /*
  * FILL_SAME: each page one 32-bit value repeated (the virtual table keeps
  * it); FILL_WIDE: one 64-bit value whose halves differ (zswap keeps it);
- * FILL_MIXED: zero, text and same-filled pages in turn.
+ * FILL_MIXED: zero, text and same-filled pages in turn; FILL_HEAD_RANDOM:
+ * the first page of each PMD-sized block random, the others text.
  */
 enum fill_kind {
-	FILL_ZERO, FILL_TEXT, FILL_RANDOM, FILL_MIXED, FILL_SAME, FILL_WIDE
+	FILL_ZERO, FILL_TEXT, FILL_RANDOM, FILL_MIXED, FILL_SAME, FILL_WIDE,
+	FILL_HEAD_RANDOM
 };
 
 /* The counters this test reads, in one snapshot. */
 struct vswap_counters {
 	long used, zswap, zero, swapcache, clusters, kept_resident;
 	long phys, rmap, phys_writeout, writeback, phys_alloc_fail, unuse;
-	long fill;
+	long fill, split;
 };
 
 static long read_long(const char *path)
@@ -143,6 +146,7 @@ static void snapshot(struct vswap_counters *c)
 	c->phys_alloc_fail = read_long(VSWAP_DIR "phys_alloc_fail");
 	c->unuse = read_long(VSWAP_DIR "unuse");
 	c->fill = read_long(VSWAP_DIR "fill");
+	c->split = read_long(VSWAP_DIR "split");
 }
 
 /* Text-like content that compresses well, tagged with the page index. */
@@ -155,6 +159,8 @@ static void fill_page(uint8_t *p, unsigned long idx, enum fill_kind kind)
 	if (kind == FILL_MIXED)
 		kind = idx % 3 == 0 ? FILL_ZERO :
 		       idx % 3 == 1 ? FILL_TEXT : FILL_SAME;
+	if (kind == FILL_HEAD_RANDOM)
+		kind = idx % pmd_pages ? FILL_TEXT : FILL_RANDOM;
 	switch (kind) {
 	case FILL_ZERO:
 		memset(p, 0, page_size);
@@ -1153,6 +1159,47 @@ TEST_F(vswap, thp_same_filled)
 }
 
 /* tmpfs pages go to zswap too, with no swap device behind it. */
+/*
+ * THPs whose first page does not compress, with no swap device: zswap
+ * refuses each folio whole, and reclaim splits it, so that its other
+ * pages go to zswap one by one and only the refused page stays in memory
+ * (before, all 512 stayed). The split counts as a swap-out fallback.
+ */
+TEST_F(vswap, thp_partly_incompressible)
+{
+	size_t pmd = read_pmd_pagesize(), size = 4 * pmd;
+	long pages = size / page_size, folios = size / pmd;
+	struct vswap_counters before, after;
+	long fallback;
+	uint8_t *mem;
+
+	if (!pmd_order() || !thp_use_order(pmd_order()))
+		SKIP(return, "no PMD THP");
+	pmd_pages = pmd / page_size;
+	fallback = thp_stat(pmd_order(), "swpout_fallback");
+	snapshot(&before);
+	mem = map_aligned(size, pmd);
+	ASSERT_NE(mem, NULL);
+	ASSERT_EQ(madvise(mem, size, MADV_HUGEPAGE), 0);
+	fill(mem, size, FILL_HEAD_RANDOM);
+	if (!check_huge_anon(mem, size, folios, pmd))
+		SKIP(goto out, "no PMD THP could be allocated");
+	ASSERT_EQ(madvise(mem, size, MADV_PAGEOUT), 0);
+	snapshot(&after);
+	TH_LOG("%ld pages in %ld THPs: zswap %ld, split %ld, kept %ld, fallback %ld",
+	       pages, folios, after.zswap - before.zswap,
+	       after.split - before.split,
+	       after.kept_resident - before.kept_resident,
+	       thp_stat(pmd_order(), "swpout_fallback") - fallback);
+	EXPECT_EQ(after.split - before.split, folios);
+	EXPECT_EQ(thp_stat(pmd_order(), "swpout_fallback") - fallback, folios);
+	EXPECT_EQ(after.zswap - before.zswap, pages - folios);
+	EXPECT_EQ(verify(mem, size, FILL_HEAD_RANDOM), 0);
+out:
+	ASSERT_EQ(munmap(mem, size), 0);
+	expect_idle(_metadata, &self->base.idle);
+}
+
 TEST_F(vswap, shmem_pageout)
 {
 	size_t size = 16UL << 20, pages = size / page_size;
