@@ -91,7 +91,10 @@
  * pages not already refused by zswap. The refused ones are counted, per
  * memcg and exactly (mem_cgroup->vswap_incomp, from the I hints), so a
  * cgroup whose memory is all incompressible goes OOM after one attempt
- * per page, as it would with no swap at all.
+ * per page, as it would with no swap at all. zswap takes a large folio
+ * whole or not at all: one that it refused in part and that has no other
+ * home is split once unmapped (vswap_split_refused()), so that its pages
+ * that compress still go to zswap.
  *
  * Locking
  * -------
