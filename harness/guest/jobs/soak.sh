@@ -218,7 +218,10 @@ action() {
 			echo $? >"$state/x$i.rc"
 		done ;;
 	faults)
+		# The -O2 kernels have fail_make_request only (test.config);
+		# failslab and fail_page_alloc come with kasan.config.
 		for f in failslab fail_page_alloc; do
+			[ -d $dbg/$f ] || { echo "no $f in this kernel"; continue; }
 			echo 1 >$dbg/$f/probability
 			echo 1 >$dbg/$f/interval
 			# times counts down per injected failure: what is left
@@ -227,9 +230,9 @@ action() {
 			echo 0 >$dbg/$f/verbose
 			echo Y >$dbg/$f/task-filter
 		done
-		echo N >$dbg/fail_page_alloc/ignore-gfp-wait
-		echo 0 >$dbg/fail_page_alloc/min-order
-		echo N >$dbg/failslab/ignore-gfp-wait
+		echo N >$dbg/fail_page_alloc/ignore-gfp-wait 2>/dev/null
+		echo 0 >$dbg/fail_page_alloc/min-order 2>/dev/null
+		echo N >$dbg/failslab/ignore-gfp-wait 2>/dev/null
 		if [ -n "$swapon_dev" ] && [ -b "$swapon_dev" ]; then
 			echo 1 >/sys/block/${swapon_dev#/dev/}/make-it-fail
 			# A failed read kills its owner with SIGBUS (as on
@@ -268,13 +271,17 @@ stress_rc=$?
 wait $apid
 
 # Faults off before the checks.
+# injected F START: how many failures F injected (its times counts down).
+injected() {
+	[ -f $dbg/$1/times ] && echo $(($2 - $(cat $dbg/$1/times))) || echo none
+}
 if [ "$scenario" = faults ]; then
-	echo 0 >$dbg/failslab/probability
-	echo 0 >$dbg/fail_page_alloc/probability
-	echo 0 >$dbg/fail_make_request/probability
-	echo "injected failures: slab $((1000000 - $(cat $dbg/failslab/times)))," \
-		"page allocation $((1000000 - $(cat $dbg/fail_page_alloc/times)))," \
-		"swap disk I/O $((8 - $(cat $dbg/fail_make_request/times)))"
+	for f in failslab fail_page_alloc fail_make_request; do
+		[ -d $dbg/$f ] && echo 0 >$dbg/$f/probability
+	done
+	echo "injected failures: slab $(injected failslab 1000000)," \
+		"page allocation $(injected fail_page_alloc 1000000)," \
+		"swap disk I/O $(injected fail_make_request 8)"
 fi
 
 # stress-ng's swap stressor swaps on files of its own and off again; a
