@@ -82,6 +82,12 @@
  * against memory.max. The bytes are charged and uncharged through one
  * obj_cgroup that the slot's memcg id leads to for as long as the slot
  * lives, removed memcg or not (mem_cgroup_charge_vswap_meta()).
+ * A memcg and its children hold at most VSWAP_SWAP_MAX_RATIO virtual
+ * slots per page of memory.swap.max (mem_cgroup->vswap_slots,
+ * mem_cgroup_vswap_full()): past that, its pages take physical slots
+ * directly, charged to memory.swap, or stay in memory, so that its limits
+ * contain pages that cost next to nothing to keep, as memory.swap.max
+ * contained them without the virtual layer.
  *
  * Reclaim
  * -------
@@ -148,6 +154,17 @@ struct vswap_cluster {
  */
 #define VSWAP_SLOT_BYTES	(sizeof(atomic_long_t) + sizeof(unsigned long) + \
 				 sizeof(unsigned short))
+
+/*
+ * Virtual slots a memcg may hold per page of its memory.swap.max. Pages in
+ * zswap or in the virtual table cost the cgroup memory, not swap space,
+ * but a zero page costs only VSWAP_SLOT_BYTES: without a bound, a cgroup
+ * at memory.max could keep hundreds of times what its memory.swap.max let
+ * it swap out without the virtual layer, and take as much longer to go
+ * OOM. Four is above the compression ratio zswap reaches on most data, so
+ * the bound is met by pages that cost next to nothing to keep.
+ */
+#define VSWAP_SWAP_MAX_RATIO	4
 
 extern struct swap_info_struct *vswap_info;
 

@@ -4,6 +4,7 @@
  * cannot all be swapped, and what reclaim did meanwhile.
  *
  *   oomtime -c CGROUP -k random|zero|onebyte [-m MiB] [-t SECONDS] [-z N]
+ *           [-p MiB]
  *
  * A child joins CGROUP (its limits are set by the job) and writes a
  * region of MiB (default 192) page by page, then keeps rewriting it:
@@ -20,7 +21,10 @@
  * cannot contain would run forever. With -z N, exit 1 too if zswap
  * refused more than N compressions per page the child wrote: reclaim
  * that keeps compressing the same incompressible pages is churning
- * instead of letting the memcg go OOM.
+ * instead of letting the memcg go OOM. With -p MiB, exit 1 too if the
+ * child had written more distinct pages than that when it was killed:
+ * memory the cgroup held beyond what its limits let it hold (resident,
+ * swapped out, or both) is memory they did not contain.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -137,7 +141,7 @@ int main(int argc, char **argv)
 {
 	static const char *const names[] = { "random", "zero", "onebyte" };
 	long before[NR_KEYS + 2], after[NR_KEYS + 2], limit_s = 600, ms;
-	long max_rejects = -1, rejects, distinct;
+	long max_rejects = -1, max_pages = -1, rejects, distinct;
 	size_t size = 192UL << 20;
 	const char *cg = NULL;
 	enum kind kind = K_RANDOM;
@@ -149,7 +153,7 @@ int main(int argc, char **argv)
 	unsigned int i;
 	pid_t pid;
 
-	while ((opt = getopt(argc, argv, "c:k:m:t:z:")) != -1) {
+	while ((opt = getopt(argc, argv, "c:k:m:p:t:z:")) != -1) {
 		switch (opt) {
 		case 'c':
 			cg = optarg;
@@ -163,6 +167,9 @@ int main(int argc, char **argv)
 			break;
 		case 'm':
 			size = strtoul(optarg, NULL, 0) << 20;
+			break;
+		case 'p':
+			max_pages = (strtol(optarg, NULL, 0) << 20) / PAGE;
 			break;
 		case 't':
 			limit_s = strtol(optarg, NULL, 0);
@@ -232,6 +239,11 @@ int main(int argc, char **argv)
 		       rejects, distinct);
 		ret = 1;
 	}
+	if (max_pages >= 0 && distinct > max_pages) {
+		printf("FAIL: %ld distinct pages written before the kill, more than the %ld its limits allow\n",
+		       distinct, max_pages);
+		ret = 1;
+	}
 	if (!done) {
 		printf("FAIL: not OOM-killed within %ld s: the memcg limits do not contain it\n",
 		       limit_s);
@@ -244,6 +256,6 @@ int main(int argc, char **argv)
 	}
 	return ret;
 usage:
-	fprintf(stderr, "usage: oomtime -c CGROUP -k random|zero|onebyte [-m MiB] [-t SECONDS] [-z N]\n");
+	fprintf(stderr, "usage: oomtime -c CGROUP -k random|zero|onebyte [-m MiB] [-t SECONDS] [-z N] [-p MiB]\n");
 	return 2;
 }

@@ -8,23 +8,27 @@
 # With the swap disk: memory.swap.max=0 with 192 MiB of incompressible
 # pages (the cgroup does not swap: OOM), and a 4 GiB region written one
 # byte per page (zero pages, then pages of one non-zero byte) in a memcg
-# with memory.max=8M and memory.swap.max=16M: every byte the virtual
-# layer keeps for such pages is charged to the memcg, so its limits
-# contain it. The times are numbers for the notes, not assertions: the
-# program fails if the child is not OOM-killed within its limit, or if
-# zswap had to refuse more than 2 compressions per page the child wrote
-# (reclaim compressing the same incompressible pages again and again).
+# with memory.max=8M and memory.swap.max=16M: pages that cost next to
+# nothing to keep must not let the cgroup grow past its limits. 7.3 holds
+# 8M + 16M of them; vswap 8M + 16M on disk + 4 x 16M in virtual slots
+# (VSWAP_SWAP_MAX_RATIO): the child must be killed before it has written
+# 96 MiB of its 4 GiB (it wrote 1.8 GiB of zero pages before virtual slots
+# were bounded). The times are numbers for the notes, not assertions: the
+# program fails if the child is not OOM-killed within its limit, if it
+# wrote more than its limits allow (-p), or if zswap had to refuse more
+# than 2 compressions per page the child wrote (reclaim compressing the
+# same incompressible pages again and again).
 
 cg=/sys/fs/cgroup/oomtime
 limit=${OOMTIME_LIMIT:-300}
 
-# oom_case NAME MEMORY_MAX SWAP_MAX KIND MiB
+# oom_case NAME MEMORY_MAX SWAP_MAX KIND MiB [MAX_MiB]
 oom_case() {
 	echo "=== $1: memory.max=$2 memory.swap.max=$3, $4 pages, $5 MiB"
 	mkdir $cg
 	echo "$2" >$cg/memory.max
 	echo "$3" >$cg/memory.swap.max
-	oomtime -c $cg -k "$4" -m "$5" -t "$limit" -z 2 || rc=1
+	oomtime -c $cg -k "$4" -m "$5" -t "$limit" -z 2 ${6:+-p "$6"} || rc=1
 	grep -E '^(max|oom|oom_kill) ' $cg/memory.events
 	grep -E '^(max|fail) ' $cg/memory.swap.events
 	rmdir $cg
@@ -32,8 +36,8 @@ oom_case() {
 
 if [ "$(wc -l </proc/swaps)" -gt 1 ]; then
 	oom_case swap_max_zero 64M 0 random 192
-	oom_case zero_pages 8M 16M zero 4096
-	oom_case one_byte 8M 16M onebyte 4096
+	oom_case zero_pages 8M 16M zero 4096 96
+	oom_case one_byte 8M 16M onebyte 4096 96
 else
 	oom_case no_disk 64M max random 192
 fi

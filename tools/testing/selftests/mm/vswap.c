@@ -983,6 +983,61 @@ TEST_F(vswap, swap_max_zero)
 }
 
 /*
+ * A non-zero memory.swap.max counts disk slots and bounds the cgroup's
+ * virtual slots at four times as many: zero pages, which cost the cgroup
+ * 18 bytes each, must not let it swap out more than that. One task and
+ * order-0 folios make the bound exact. With a swap device, the pages past
+ * it take disk slots directly, up to memory.swap.max, and the swap-outs
+ * that then find no swap space show in memory.swap.events; without one,
+ * they stay in memory.
+ */
+static void swap_max_bound(struct __test_metadata *_metadata,
+			   const struct vswap_baseline *base, bool disk)
+{
+	size_t size = 16UL << 20, limit = 1UL << 20;
+	long bound = 4 * limit / page_size, on_disk = 0, events, swapped;
+	struct vswap_counters out;
+	char buf[32];
+	uint8_t *mem;
+
+	snprintf(buf, sizeof(buf), "%zu", limit);
+	ASSERT_EQ(write_str(CG_NAME "/memory.swap.max", buf), 0);
+	events = read_key(CG_NAME "/memory.swap.events", "max");
+	mem = map_anon(size, MADV_NOHUGEPAGE);
+	ASSERT_NE(mem, NULL);
+	fill(mem, size, FILL_ZERO);
+	ASSERT_EQ(madvise(mem, size, MADV_PAGEOUT), 0);
+
+	snapshot(&out);
+	swapped = swapped_pages(mem, size);
+	TH_LOG("%ld of %zu pages swapped out, %ld virtual slots; "
+	       "memory.swap.current %ld, swap.events max +%ld",
+	       swapped, size / page_size, out.used - base->idle.used,
+	       read_long(CG_NAME "/memory.swap.current"),
+	       read_key(CG_NAME "/memory.swap.events", "max") - events);
+	EXPECT_EQ(out.used - base->idle.used, bound);
+	if (disk) {
+		on_disk = limit / page_size;
+		EXPECT_EQ(read_long(CG_NAME "/memory.swap.current"),
+			  (long)limit);
+		EXPECT_GT(read_key(CG_NAME "/memory.swap.events", "max"),
+			  events);
+	}
+	EXPECT_EQ(swapped, bound + on_disk);
+	EXPECT_EQ(resident_pages(mem, size),
+		  (long)(size / page_size) - bound - on_disk);
+
+	EXPECT_EQ(verify(mem, size, FILL_ZERO), 0);
+	ASSERT_EQ(munmap(mem, size), 0);
+	expect_idle(_metadata, &base->idle);
+}
+
+TEST_F(vswap, swap_max_bound)
+{
+	swap_max_bound(_metadata, &self->base, false);
+}
+
+/*
  * The operator's switch: input it does not understand is refused and
  * changes nothing; switched off, swap-out takes no virtual slot (with no
  * swap device, nothing can swap: the pages stay, whole); switched on
@@ -1593,6 +1648,11 @@ TEST_F(vswap_disk, swap_max_zero)
 	EXPECT_GT(read_key(CG_NAME "/memory.swap.events", "max"), events);
 }
 
+TEST_F(vswap_disk, swap_max_bound)
+{
+	swap_max_bound(_metadata, &self->base, true);
+}
+
 /* As in the "vswap" fixture, with a swap device beside the virtual one. */
 TEST_F_TIMEOUT(vswap_disk, memcg_removed, 120)
 {
@@ -1842,18 +1902,23 @@ TEST_F(vswap_disk, stable_writes)
  * memory.swap.events "max" and "fail" count swap-outs that could not get
  * swap space, as without CONFIG_VSWAP; zswap writeback that cannot get a
  * disk slot for an entry is not a swap-out and leaves them alone. Here
- * everything fits in zswap, the cgroup may put one page on disk, and the
- * zswap shrinker is asked to write back.
+ * everything fits in zswap, the cgroup may put half of it on disk, and
+ * the zswap shrinker is asked to write back all of it.
  */
 TEST_F(vswap_disk, swap_events_writeback)
 {
 	size_t size = 16UL << 20;
 	long max0, fail0, max1, fail1;
-	char one_page[32];
+	char half[32];
 	uint8_t *mem;
 
-	snprintf(one_page, sizeof(one_page), "%zu", page_size);
-	ASSERT_EQ(write_str(CG_NAME "/memory.swap.max", one_page), 0);
+	/*
+	 * Half the region on disk at most: reclaim then has entries that it
+	 * cannot write back, and the virtual slots the limit allows (four
+	 * times as many) hold all of it.
+	 */
+	snprintf(half, sizeof(half), "%zu", size / 2);
+	ASSERT_EQ(write_str(CG_NAME "/memory.swap.max", half), 0);
 	ASSERT_EQ(write_str(ZSWAP_SHRINKER, "Y"), 0);
 	mem = map_anon(size, MADV_NOHUGEPAGE);
 	ASSERT_NE(mem, NULL);
@@ -1872,7 +1937,7 @@ TEST_F(vswap_disk, swap_events_writeback)
 	       read_long(CG_NAME "/memory.swap.current"));
 	EXPECT_EQ(max1, max0);
 	EXPECT_EQ(fail1, fail0);
-	EXPECT_LE(read_long(CG_NAME "/memory.swap.current"), (long)page_size);
+	EXPECT_LE(read_long(CG_NAME "/memory.swap.current"), (long)size / 2);
 
 	EXPECT_EQ(verify(mem, size, FILL_TEXT), 0);
 	ASSERT_EQ(munmap(mem, size), 0);
