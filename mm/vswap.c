@@ -660,6 +660,25 @@ static unsigned short vswap_folio_memcg_id(struct folio *folio)
 }
 
 /*
+ * A swap-out found no free physical slot: memory.swap.events counts it as
+ * "fail", as without CONFIG_VSWAP when swap space runs out. With no swap
+ * device at all there is no swap space to run out of, and nothing is
+ * counted, as without CONFIG_VSWAP (reclaim does not try then).
+ */
+static void vswap_count_swap_fail(unsigned short id)
+{
+	struct mem_cgroup *memcg;
+
+	if (!total_swap_pages || mem_cgroup_disabled() || !id)
+		return;
+	rcu_read_lock();
+	memcg = mem_cgroup_from_private_id(id);
+	if (memcg)
+		memcg_memory_event(memcg, MEMCG_SWAP_FAIL);
+	rcu_read_unlock();
+}
+
+/*
  * Take and charge the physical slots that will hold the data of @folio,
  * and point its virtual slots at them: one contiguous run if the
  * allocator has one (block devices only), else one slot per page, written
@@ -707,8 +726,10 @@ static int vswap_folio_alloc_phys(struct folio *folio)
 
 	for (i = 0; i < nr; i++) {
 		phys = vswap_phys_alloc(voffset + i, 0);
-		if (!phys.val)
+		if (!phys.val) {
+			vswap_count_swap_fail(id);
 			goto fail;
+		}
 		atomic_long_inc(&vswap_stats.rmap);
 		ci = swap_cluster_get_and_lock(folio);
 		vswap_vtab_set(ci, ci_start + i, vswap_phys_to_vtb(phys));

@@ -1659,18 +1659,25 @@ TEST_F_TIMEOUT(vswap_disk, memcg_removed, 120)
 	memcg_removed(_metadata, &self->base);
 }
 
-/* A full disk: what does not fit stays in memory, nothing is lost. */
+/*
+ * A full disk: what does not fit stays in memory, nothing is lost. Each
+ * swap-out that found no free slot counts as "fail" in memory.swap.events
+ * (not "max": the cgroup's limit was not the reason), as without
+ * CONFIG_VSWAP.
+ */
 TEST_F(vswap_disk, device_full)
 {
 	size_t size = 16UL << 20, pages = size / page_size;
 	size_t file_size = 4UL << 20, file_pages = file_size / page_size;
+	long phys, resident, max0, fail0, failed;
 	struct vswap_counters out;
-	long phys, resident;
 	uint8_t *mem;
 
 	if (!use_swapfile(_metadata, &self->sw, file_size))
 		SKIP(return, "the filesystem of the current directory takes no swap file");
 
+	max0 = read_key(CG_NAME "/memory.swap.events", "max");
+	fail0 = read_key(CG_NAME "/memory.swap.events", "fail");
 	mem = map_anon(size, MADV_NOHUGEPAGE);
 	ASSERT_NE(mem, NULL);
 	fill(mem, size, FILL_RANDOM);
@@ -1681,13 +1688,18 @@ TEST_F(vswap_disk, device_full)
 	resident = resident_pages(mem, size);
 	TH_LOG("%zu pages, %zu-page device: phys %ld, resident %ld",
 	       pages, file_pages, phys, resident);
-	TH_LOG("kept resident %ld, phys_alloc_fail %ld",
-	       vdiff(&out, &self->base.idle).kept_resident,
-	       vdiff(&out, &self->base.idle).phys_alloc_fail);
+	failed = vdiff(&out, &self->base.idle).phys_alloc_fail;
+	TH_LOG("kept resident %ld, phys_alloc_fail %ld; swap.events max +%ld, fail +%ld",
+	       vdiff(&out, &self->base.idle).kept_resident, failed,
+	       read_key(CG_NAME "/memory.swap.events", "max") - max0,
+	       read_key(CG_NAME "/memory.swap.events", "fail") - fail0);
 	EXPECT_GT(phys, 0);
 	EXPECT_LT(phys, (long)file_pages);
 	EXPECT_EQ(vdiff(&out, &self->base.idle).rmap, phys);
-	EXPECT_GT(vdiff(&out, &self->base.idle).phys_alloc_fail, 0);
+	EXPECT_GT(failed, 0);
+	/* Random data: no zswap entry, so every failure was a swap-out. */
+	EXPECT_EQ(read_key(CG_NAME "/memory.swap.events", "fail") - fail0, failed);
+	EXPECT_EQ(read_key(CG_NAME "/memory.swap.events", "max"), max0);
 	EXPECT_GE(resident, (long)pages - phys);
 	EXPECT_EQ(read_long(CG_NAME "/memory.swap.current"), phys * (long)page_size);
 
