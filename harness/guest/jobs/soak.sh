@@ -345,6 +345,18 @@ for try in 1 2 3 4; do
 done
 sw_soak=$(swapped $cgr/soak)
 sw_stress=$(swapped $cgr/stress)
+# Not idle: say what still holds swap, for the notes (who is left in the
+# cgroups, what their memory is, what tmpfs and SysV shm still keep).
+if [ "$now" != "$idle" ] || [ "$sw_soak" != 0 ] || [ "$sw_stress" != 0 ]; then
+	for d in $cgr/soak $cgr/stress; do
+		echo "not idle: $d: procs $(cat $d/cgroup.procs 2>/dev/null | wc -l)," \
+			$(awk '$1 ~ /^(anon|shmem|swapcached|zswapped|file|(in)?active_anon|unevictable)$/ { printf "%s %s, ", $1, $2 }' \
+				$d/memory.stat 2>/dev/null)
+	done
+	awk '/^(Shmem|SwapCached|AnonPages):/ { printf "%s %s kB, ", $1, $2 } END { print "" }' /proc/meminfo
+	echo "not idle: /dev/shm: $(ls -A /dev/shm 2>/dev/null | wc -l) files;" \
+		"SysV shm segments: $(awk 'NR > 1' /proc/sysvipc/shm 2>/dev/null | wc -l)"
+fi
 for d in $cgr/soak/* $cgr/soak $cgr/stress; do
 	[ -d "$d" ] && rmdir "$d" 2>/dev/null
 done
@@ -384,6 +396,17 @@ poolfull | diskfull)
 		expected=$((expected + kills)); kills=0
 	fi ;;
 esac
+# A slot still in use after the checks: is it held by nothing but the
+# swap cache? swapoff frees such slots (and would bring data back into
+# memory otherwise): what it brought back says which.
+if [ "$is_idle" = no ] && [ -n "$swapon_dev" ]; then
+	sc0=$(awk '/^SwapCached:/ { print $2 }' /proc/meminfo)
+	if swapoff "$swapon_dev"; then
+		echo "not idle: swapoff $swapon_dev: SwapCached $sc0 -> $(awk '/^SwapCached:/ { print $2 }' /proc/meminfo) kB," \
+			"AnonPages $(awk '/^AnonPages:/ { print $2 }' /proc/meminfo) kB, Shmem $(awk '/^Shmem:/ { print $2 }' /proc/meminfo) kB"
+		swapon "$swapon_dev" || echo "not idle: swapon $swapon_dev failed"
+	fi
+fi
 echo "@@SOAK scenario=$scenario bytes=$bytes bad=$bad kills=$kills expected_kills=$expected ooms=$ooms_soak stress=$stress idle=$is_idle${kill_reason:+ expected=\"$kill_reason\"}"
 [ "$bad" -eq 0 ] && [ "$kills" -eq 0 ] && [ "$is_idle" = yes ] &&
 	case $stress in FAIL*) false ;; *) true ;; esac || rc=1
