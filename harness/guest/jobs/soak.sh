@@ -345,15 +345,22 @@ for try in 1 2 3 4; do
 done
 sw_soak=$(swapped $cgr/soak)
 sw_stress=$(swapped $cgr/stress)
+is_idle=yes
+[ "$now" = "$idle" ] && [ "$sw_soak" = 0 ] && [ "$sw_stress" = 0 ] || is_idle=no
+# meminfo KEY: the /proc/meminfo value of KEY, in kB.
+meminfo() {
+	awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo
+}
 # Not idle: say what still holds swap, for the notes (who is left in the
 # cgroups, what their memory is, what tmpfs and SysV shm still keep).
-if [ "$now" != "$idle" ] || [ "$sw_soak" != 0 ] || [ "$sw_stress" != 0 ]; then
+if [ "$is_idle" = no ]; then
 	for d in $cgr/soak $cgr/stress; do
 		echo "not idle: $d: procs $(cat $d/cgroup.procs 2>/dev/null | wc -l)," \
 			$(awk '$1 ~ /^(anon|shmem|swapcached|zswapped|file|(in)?active_anon|unevictable)$/ { printf "%s %s, ", $1, $2 }' \
 				$d/memory.stat 2>/dev/null)
 	done
-	awk '/^(Shmem|SwapCached|AnonPages):/ { printf "%s %s kB, ", $1, $2 } END { print "" }' /proc/meminfo
+	echo "not idle: AnonPages $(meminfo AnonPages) kB, Shmem $(meminfo Shmem) kB," \
+		"SwapCached $(meminfo SwapCached) kB"
 	echo "not idle: /dev/shm: $(ls -A /dev/shm 2>/dev/null | wc -l) files;" \
 		"SysV shm segments: $(awk 'NR > 1' /proc/sysvipc/shm 2>/dev/null | wc -l)"
 fi
@@ -361,8 +368,6 @@ for d in $cgr/soak/* $cgr/soak $cgr/stress; do
 	[ -d "$d" ] && rmdir "$d" 2>/dev/null
 done
 echo "after: $now; memory.swap.current soak $sw_soak, stress $sw_stress"
-is_idle=yes
-[ "$now" = "$idle" ] && [ "$sw_soak" = 0 ] && [ "$sw_stress" = 0 ] || is_idle=no
 
 case $scenario in
 faults) kill_reason="injected allocation and I/O failures" ;;
@@ -400,10 +405,9 @@ esac
 # swap cache? swapoff frees such slots (and would bring data back into
 # memory otherwise): what it brought back says which.
 if [ "$is_idle" = no ] && [ -n "$swapon_dev" ]; then
-	sc0=$(awk '/^SwapCached:/ { print $2 }' /proc/meminfo)
 	if swapoff "$swapon_dev"; then
-		echo "not idle: swapoff $swapon_dev: SwapCached $sc0 -> $(awk '/^SwapCached:/ { print $2 }' /proc/meminfo) kB," \
-			"AnonPages $(awk '/^AnonPages:/ { print $2 }' /proc/meminfo) kB, Shmem $(awk '/^Shmem:/ { print $2 }' /proc/meminfo) kB"
+		echo "not idle: after swapoff $swapon_dev: AnonPages $(meminfo AnonPages) kB," \
+			"Shmem $(meminfo Shmem) kB, SwapCached $(meminfo SwapCached) kB"
 		swapon "$swapon_dev" || echo "not idle: swapon $swapon_dev failed"
 	fi
 fi
