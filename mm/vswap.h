@@ -331,6 +331,12 @@ static inline bool swp_entry_is_vswap(swp_entry_t entry)
 	return si && entry.val && swp_type(entry) == si->type;
 }
 
+/* How many virtual slots have their data in zswap. */
+static inline long vswap_nr_zswap(void)
+{
+	return atomic_long_read(&vswap_stats.zswap);
+}
+
 /* zswap index of virtual slots: the virtual table (mm/vswap.c). */
 struct zswap_entry *vswap_zswap_store(swp_entry_t entry,
 				      struct zswap_entry *zentry);
@@ -376,6 +382,11 @@ static inline void zswap_vswap_free(struct zswap_entry *entry)
 static inline bool swp_entry_is_vswap(swp_entry_t entry)
 {
 	return false;
+}
+
+static inline long vswap_nr_zswap(void)
+{
+	return 0;
 }
 
 static inline struct zswap_entry *vswap_zswap_store(swp_entry_t entry,

@@ -6,9 +6,15 @@
 # swapoff through the reverse map, a removed memcg). Every sub-test must
 # pass; a skip fails the job too, since this kernel has the layer.
 
+# VSWAP_TEST=NAME runs that one sub-test of the fixture (for a before and
+# after measurement of one fix).
 fixture=${VSWAP_FIXTURE:-vswap}
 echo "@@SUITE $fixture"
-timeout 900 vswap -f "$fixture" >/tmp/vswap.tap 2>&1
+if [ -n "$VSWAP_TEST" ]; then
+	timeout 900 vswap -r "$fixture.$VSWAP_TEST" >/tmp/vswap.tap 2>&1
+else
+	timeout 900 vswap -f "$fixture" >/tmp/vswap.tap 2>&1
+fi
 src=$?
 cat /tmp/vswap.tap
 echo "@@END $fixture rc=$src"

@@ -1963,6 +1963,54 @@ TEST_F(vswap_disk, swap_events_writeback)
 	expect_idle(_metadata, &self->base.idle);
 }
 
+/*
+ * With the layer switched off, swap-out takes direct slots as without
+ * CONFIG_VSWAP, and zswap keeps their entries. Once those slots fill the
+ * cgroup's memory.swap.max, zswap writeback needs no new slot and no new
+ * charge: each entry goes to the slot it has. 7.3 writes them back there;
+ * a check meant for virtual slots' entries (which need both) must not
+ * stop it.
+ */
+TEST_F(vswap_disk, writeback_direct_at_swap_max)
+{
+	size_t size = 8UL << 20;
+	long wb0, wb1, cur;
+	char max[32];
+	uint8_t *mem;
+	int i;
+
+	ASSERT_EQ(write_str(VSWAP_SWITCH, "0"), 0);
+	ASSERT_EQ(write_str(ZSWAP_SHRINKER, "Y"), 0);
+	snprintf(max, sizeof(max), "%zu", size);
+	ASSERT_EQ(write_str(CG_NAME "/memory.swap.max", max), 0);
+	mem = map_anon(size, MADV_NOHUGEPAGE);
+	ASSERT_NE(mem, NULL);
+	fill(mem, size, FILL_TEXT);
+	ASSERT_EQ(madvise(mem, size, MADV_PAGEOUT), 0);
+	/* Every page on a direct slot, in zswap: the limit is reached. */
+	ASSERT_EQ(swapped_pages(mem, size), (long)(size / page_size));
+	ASSERT_EQ(read_long(CG_NAME "/memory.swap.current"), (long)size);
+
+	/* As in swap_events_writeback: flush the statistics, then reclaim. */
+	wb0 = read_key(CG_NAME "/memory.stat", "zswpwb");
+	wb1 = wb0;
+	for (i = 0; i < 16 && wb1 == wb0; i++) {
+		read_key(CG_NAME "/memory.stat", "zswapped");
+		memcg_reclaim(size);
+		wb1 = read_key(CG_NAME "/memory.stat", "zswpwb");
+	}
+	cur = read_long(CG_NAME "/memory.swap.current");
+	TH_LOG("after %d reclaims: zswpwb +%ld, memory.swap.current %ld",
+	       i, wb1 - wb0, cur);
+	EXPECT_GT(wb1 - wb0, 0);
+	/* Written to the slots they had: no slot more, no charge more. */
+	EXPECT_EQ(cur, (long)size);
+
+	EXPECT_EQ(verify(mem, size, FILL_TEXT), 0);
+	ASSERT_EQ(munmap(mem, size), 0);
+	expect_idle(_metadata, &self->base.idle);
+}
+
 /* What one swapoff_three_processes child saw, sent to the parent. */
 struct unuse_report {
 	long swapped_before, swapped_after, bad_pages;
