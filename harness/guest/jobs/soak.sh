@@ -352,8 +352,12 @@ for try in 1 2 3 4; do
 done
 sw_soak=$(swapped $cgr/soak)
 sw_stress=$(swapped $cgr/stress)
+# at_idle: the counters and both cgroups' swap charge as before the soak.
+at_idle() {
+	[ "$now" = "$idle" ] && [ "$sw_soak" = 0 ] && [ "$sw_stress" = 0 ]
+}
 is_idle=yes
-[ "$now" = "$idle" ] && [ "$sw_soak" = 0 ] && [ "$sw_stress" = 0 ] || is_idle=no
+at_idle || is_idle=no
 # meminfo KEY: the /proc/meminfo value of KEY, in kB.
 meminfo() {
 	awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo
@@ -450,7 +454,7 @@ if [ "$is_idle" = no ]; then
 	now=$(counters)
 	sw_soak=$(swapped $cgr/soak)
 	sw_stress=$(swapped $cgr/stress)
-	[ "$now" = "$idle" ] && [ "$sw_soak" = 0 ] && [ "$sw_stress" = 0 ] && is_idle=yes
+	at_idle && is_idle=yes
 	dused=$(($(val used "$now") - $(val used "$idle")))
 	dphys=$(($(val phys "$now") - $(val phys "$idle")))
 	drmap=$(($(val rmap "$now") - $(val rmap "$idle")))
