@@ -371,9 +371,15 @@ unsigned int vswap_folio_backend_ops_flags(struct folio *folio);
 
 #ifdef CONFIG_ZSWAP
 void zswap_vswap_free(struct zswap_entry *entry);
+bool zswap_may_store(struct mem_cgroup *memcg);
 #else
 static inline void zswap_vswap_free(struct zswap_entry *entry)
 {
+}
+
+static inline bool zswap_may_store(struct mem_cgroup *memcg)
+{
+	return false;
 }
 #endif
 
