@@ -21,6 +21,12 @@ unset package version suite sha256
 # the patched tree is a worktree of it on branch "vswap".
 SRC=$CACHE/src/linux
 TREE=$BUILD/linux
+# The base kernels build from a detached worktree of the base at the same
+# depth as the patched tree ($BUILD/pristine/linux into $BUILD/pristine/V,
+# as $TREE into $BUILD/V): ccache sees the same relative paths, so the
+# patched kernels reuse base's objects for every file the series does not
+# reach (about 970 of 1,340 objects).
+PRISTINE=$BUILD/pristine/linux
 BASE_TAG=base
 # The branch the tree is on (another checkout sharing the cache picks its own).
 BRANCH=${VSWAP_BRANCH:-vswap}
@@ -84,6 +90,28 @@ run_logged() {
 		printf 'error: %s failed (exit %d); full log: %s\n' "$*" "$rc" "$log" >&2
 	fi
 	return "$rc"
+}
+
+# ensure_pristine: $PRISTINE at the base commit, clean. It holds nothing
+# of anyone's: whatever differs is put back (checkout keeps the mtime of
+# files that did not change, so base's builds stay incremental).
+ensure_pristine() {
+	if [ -d "$PRISTINE" ] && ! git -C "$PRISTINE" rev-parse --git-dir >/dev/null 2>&1; then
+		rm -rf "$PRISTINE"
+	fi
+	if [ ! -d "$PRISTINE" ]; then
+		need_space "$BUILD" 2000 "the pristine worktree"
+		mkdir -p "$(dirname "$PRISTINE")"
+		git -C "$SRC" worktree prune
+		git -C "$SRC" worktree add -q --detach "$PRISTINE" "$BASE_TAG" ||
+			die "could not create the worktree $PRISTINE"
+		return 0
+	fi
+	if [ "$(git -C "$PRISTINE" rev-parse HEAD)" != "$(git -C "$SRC" rev-parse "$BASE_TAG^{commit}")" ] ||
+	   [ -n "$(git -C "$PRISTINE" status --porcelain --untracked-files=normal)" ]; then
+		git -C "$PRISTINE" checkout -q -f --detach "$BASE_TAG"
+		git -C "$PRISTINE" clean -qfd
+	fi
 }
 
 overlay_files() {
