@@ -626,7 +626,10 @@ unsigned long vswap_folio_backend_flags(struct folio *folio)
 /*
  * The swap_ops flags that apply to writing @folio out. A folio with no
  * physical slot yet may be given one on any device at writeout, so while
- * a device that needs NOFS reclaim is on, it needs it too.
+ * a device that needs NOFS reclaim is on, it needs it too. The first page
+ * speaks for a large folio: one is written to block devices only
+ * (vswap_folio_alloc_phys() refuses it any other), whose flags never ask
+ * for NOFS, and with no slot on page 0 the answer is the cautious one.
  */
 unsigned int vswap_folio_backend_ops_flags(struct folio *folio)
 {

@@ -2343,4 +2343,150 @@ TEST_F(vswap_disk, cgroup_removal)
 	ASSERT_EQ(rmdir(CG_RM), 0);
 }
 
+/*
+ * Allocation failures where the layer must tell them apart from others:
+ * failslab, aimed by its stack trace filter at one kernel function. Needs
+ * CONFIG_FAILSLAB and CONFIG_FAULT_INJECTION_STACKTRACE_FILTER (the
+ * project's KASAN kernel has both) and a swap device.
+ */
+#define FAILSLAB	"/sys/kernel/debug/failslab/"
+#define FAIL_TIMES	1000000
+
+FIXTURE(vswap_faults) {
+	struct vswap_baseline base;
+};
+
+static void failslab_off(void)
+{
+	write_str(FAILSLAB "probability", "0");
+	write_str(FAILSLAB "require-start", "0");
+	write_str(FAILSLAB "require-end", "0xffffffffffffffff");
+	write_str("/proc/self/make-it-fail", "0");
+}
+
+FIXTURE_SETUP(vswap_faults)
+{
+	page_size = sysconf(_SC_PAGESIZE);
+	if (access(VSWAP_DIR "phys", R_OK))
+		SKIP(return, "no " VSWAP_DIR "phys: not a CONFIG_VSWAP kernel?");
+	if (swap_devices() < 1)
+		SKIP(return, "these tests need a swap device");
+	if (access(FAILSLAB "require-start", W_OK))
+		SKIP(return, "no %srequire-start: needs CONFIG_FAILSLAB and its stack trace filter",
+		     FAILSLAB);
+	setup_common(_metadata, &self->base);
+}
+
+FIXTURE_TEARDOWN(vswap_faults)
+{
+	failslab_off();
+	teardown_common(&self->base);
+}
+
+/*
+ * [@start, @end) of kernel text function @name, from /proc/kallsyms
+ * (sorted by address): its address and the next higher one.
+ */
+static int kallsyms_range(const char *name, unsigned long *start,
+			  unsigned long *end)
+{
+	char line[512], sym[256], type;
+	unsigned long addr;
+	bool found = false;
+	int ret = -1;
+	FILE *f = fopen("/proc/kallsyms", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx %c %255s", &addr, &type, sym) != 3)
+			continue;
+		if (found && addr > *start) {
+			*end = addr;
+			ret = 0;
+			break;
+		}
+		if (!found && (type == 't' || type == 'T') &&
+		    !strcmp(sym, name) && addr) {
+			*start = addr;
+			found = true;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
+/*
+ * Fail every slab allocation this task makes with @start..@end on its
+ * stack, however it may wait. Returns failslab's "times" as armed.
+ */
+static long failslab_arm(unsigned long start, unsigned long end)
+{
+	char val[32], times[32];
+
+	snprintf(times, sizeof(times), "%d", FAIL_TIMES);
+	snprintf(val, sizeof(val), "%#lx", start);
+	if (write_str(FAILSLAB "require-start", val))
+		return -1;
+	snprintf(val, sizeof(val), "%#lx", end);
+	if (write_str(FAILSLAB "require-end", val) ||
+	    write_str(FAILSLAB "ignore-gfp-wait", "N") ||
+	    write_str(FAILSLAB "cache-filter", "N") ||
+	    write_str(FAILSLAB "task-filter", "Y") ||
+	    write_str(FAILSLAB "interval", "1") ||
+	    write_str(FAILSLAB "space", "0") ||
+	    write_str(FAILSLAB "verbose", "0") ||
+	    write_str(FAILSLAB "stacktrace-depth", "32") ||
+	    write_str(FAILSLAB "times", times) ||
+	    write_str("/proc/self/make-it-fail", "1") ||
+	    write_str(FAILSLAB "probability", "100"))
+		return -1;
+	return FAIL_TIMES;
+}
+
+/*
+ * A physical cluster gets its table of memcg ids with the first id it
+ * records (swap_cluster_alloc_memcg_table()). When that allocation fails,
+ * the folio gets no slot and stays in memory, whole, and memory.swap.events
+ * counts a "fail" for each, as it counts a swap-out that finds no free
+ * slot. With the layer switched off every slot is a direct one and every
+ * fresh cluster needs a table; once the failures stop, the same pages go
+ * out and come back intact.
+ */
+TEST_F(vswap_faults, memcg_table_alloc_fail)
+{
+	size_t size = 4UL << 20;
+	unsigned long start = 0, end = 0;
+	long fail0, fail1, injected, swapped;
+	uint8_t *mem;
+
+	ASSERT_EQ(kallsyms_range("swap_cluster_alloc_memcg_table", &start, &end), 0);
+	TH_LOG("swap_cluster_alloc_memcg_table: %#lx-%#lx", start, end);
+	ASSERT_EQ(write_str(VSWAP_SWITCH, "0"), 0);
+	mem = map_anon(size, MADV_NOHUGEPAGE);
+	ASSERT_NE(mem, NULL);
+	fill(mem, size, FILL_TEXT);
+
+	fail0 = read_key(CG_NAME "/memory.swap.events", "fail");
+	ASSERT_EQ(failslab_arm(start, end), FAIL_TIMES);
+	ASSERT_EQ(madvise(mem, size, MADV_PAGEOUT), 0);
+	injected = FAIL_TIMES - read_long(FAILSLAB "times");
+	failslab_off();
+	swapped = swapped_pages(mem, size);
+	fail1 = read_key(CG_NAME "/memory.swap.events", "fail");
+	TH_LOG("%ld table allocations failed: swap.events fail +%ld, %ld pages out",
+	       injected, fail1 - fail0, swapped);
+	ASSERT_GT(injected, 0);
+	EXPECT_EQ(fail1 - fail0, injected);
+	EXPECT_EQ(swapped, 0);
+	EXPECT_EQ(verify(mem, size, FILL_TEXT), 0);
+
+	ASSERT_EQ(madvise(mem, size, MADV_PAGEOUT), 0);
+	EXPECT_GE(swapped_pages(mem, size), (long)(size / page_size / 2));
+	EXPECT_EQ(read_key(CG_NAME "/memory.swap.events", "fail"), fail1);
+	EXPECT_EQ(verify(mem, size, FILL_TEXT), 0);
+	ASSERT_EQ(munmap(mem, size), 0);
+	expect_idle(_metadata, &self->base.idle);
+}
+
 TEST_HARNESS_MAIN
