@@ -3,8 +3,8 @@
 # make soak: one scenario ($SCENARIO) for $SOAK_SECONDS seconds. Data
 # verifiers (soakverify) run in a memcg under memory.max, stress-ng's
 # swap-heavy stressors in another, and the scenario's own action (swapoff
-# loops, toggles, faults, cgroup removal, CPU hotplug, OOM kills) runs
-# beside them. The last line is
+# loops, toggles, faults, cgroup removal, CPU hotplug, compaction, OOM
+# kills) runs beside them. The last line is
 #   @@SOAK scenario=S bytes=B bad=N kills=K expected_kills=E ooms=O
 #          stress=OK|FAIL idle=yes|cache|no
 # where bad counts bytes that did not read back as written (must be 0),
@@ -71,6 +71,7 @@ toggle) ;;
 oom) ;;
 cgremove) ;;
 hotplug) ;;
+compact) ;;
 cgv1)
 	# The memory controller on a cgroup v1 hierarchy (memsw accounting)
 	# instead of v2: it can move there while no v2 cgroup uses it.
@@ -196,6 +197,18 @@ action() {
 				echo 0 >$f; sleep 1; echo 1 >$f
 			done
 		done ;;
+	compact)
+		# Compaction migrates what it finds below its free scanner:
+		# among it, folios in the swap cache of virtual slots (read
+		# back from the disk and kept there, or written and not yet
+		# reclaimed), whose swap cache entry must follow the folio.
+		# Which folios lie low enough is not known in advance (a
+		# kselftest that asserted a move failed one run in three),
+		# so it runs every second under the verifiers' traffic.
+		while [ ! -e $state/stop ] && sleep 1; do
+			echo 1 >/proc/sys/vm/compact_memory
+		done
+		grep -E '^(pgmigrate_success|compact_isolated) ' /proc/vmstat ;;
 	oom)
 		# A verifier in a memcg whose limits drop under it, killed by the
 		# memcg OOM killer while swapping out or in; restarted each time.

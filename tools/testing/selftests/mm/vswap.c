@@ -27,6 +27,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/stat.h>
 #include <sys/swap.h>
 #include <sys/wait.h>
@@ -638,6 +640,41 @@ TEST_F(vswap, incompressible_stays_resident)
 	EXPECT_EQ(verify(mem, size, FILL_RANDOM), 0);
 	ASSERT_EQ(munmap(mem, size), 0);
 	expect_idle(_metadata, &self->base.idle);
+}
+
+/*
+ * MADV_DONTNEED on kept-resident pages drops their virtual slots and the
+ * swap-cache folios behind them at once, with their memcg charge: nothing
+ * waits for reclaim, and the range reads back as zeroes, not as the old
+ * data.
+ */
+TEST_F(vswap, kept_resident_dontneed)
+{
+	size_t size = 8UL << 20, npages = size / page_size;
+	struct vswap_counters out;
+	long cur, freed;
+	uint8_t *mem;
+
+	mem = map_anon(size, MADV_NOHUGEPAGE);
+	ASSERT_NE(mem, NULL);
+	fill(mem, size, FILL_RANDOM);
+	ASSERT_EQ(madvise(mem, size, MADV_PAGEOUT), 0);
+	snapshot(&out);
+	ASSERT_GE(swapped_pages(mem, size), (long)npages / 2);
+	EXPECT_EQ(out.swapcache - self->base.idle.swapcache,
+		  swapped_pages(mem, size));
+
+	cur = read_long(CG_NAME "/memory.current");
+	ASSERT_EQ(madvise(mem, size, MADV_DONTNEED), 0);
+	freed = cur - read_long(CG_NAME "/memory.current");
+	TH_LOG("MADV_DONTNEED of %ld kept-resident pages freed %ld KiB",
+	       out.swapcache - self->base.idle.swapcache, freed >> 10);
+	/* Less a tenth: other charges may move meanwhile. */
+	EXPECT_GE(freed, (out.swapcache - self->base.idle.swapcache) *
+			 (long)page_size * 9 / 10);
+	expect_idle(_metadata, &self->base.idle);
+	EXPECT_EQ(verify(mem, size, FILL_ZERO), 0);
+	ASSERT_EQ(munmap(mem, size), 0);
 }
 
 /*
@@ -2273,6 +2310,142 @@ TEST_F_TIMEOUT(vswap_disk, swapoff_charges_owner, 120)
 	self->sw.dev_off = 0;
 	ASSERT_EQ(rmdir(CG_OWN), 0);
 	ASSERT_EQ(rmdir(CG_RM), 0);
+}
+
+static void count_alarm(int sig)
+{
+}
+
+/*
+ * swapoff(@dev) in a child that SIGALRM interrupts every @usec
+ * microseconds from the start (the handler does nothing and does not ask
+ * for a restart, so the first signal swapoff sees ends it). Returns 0 if
+ * swapoff finished, the errno it failed with, or -1 if the child did not
+ * report.
+ */
+static int swapoff_with_alarms(const char *dev, long usec)
+{
+	int report[2], err = -1, status;
+	pid_t pid;
+
+	if (pipe(report))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		struct sigaction sa = { .sa_handler = count_alarm };
+		struct timeval tv = {
+			.tv_sec = usec / 1000000, .tv_usec = usec % 1000000,
+		};
+		struct itimerval it = { .it_interval = tv, .it_value = tv };
+
+		if (sigaction(SIGALRM, &sa, NULL) ||
+		    setitimer(ITIMER_REAL, &it, NULL))
+			_exit(1);
+		err = swapoff(dev) ? errno : 0;
+		memset(&it, 0, sizeof(it));
+		setitimer(ITIMER_REAL, &it, NULL);
+		_exit(write(report[1], &err, sizeof(err)) == sizeof(err) ? 0 : 1);
+	}
+	close(report[1]);
+	if (read(report[0], &err, sizeof(err)) != sizeof(err))
+		err = -1;
+	close(report[0]);
+	waitpid(pid, &status, 0);
+	return err;
+}
+
+/*
+ * A signal stops swapoff part way through the reverse-mapped slots: it
+ * fails with EINTR and the device goes back into use. The slots it
+ * already handled have their data in the swap cache with no backend and
+ * no disk charge; the others are still on the disk. Nothing is lost, the
+ * moved pages can go out again, and a second swapoff finishes the job.
+ * The timer's first expiry adapts until one attempt stops in the middle.
+ */
+TEST_F_TIMEOUT(vswap_disk, swapoff_interrupted, 180)
+{
+	size_t size = 16UL << 20, npages = size / page_size;
+	long usec = 500, disk_kib = swap_used_kib(self->sw.dev);
+	long phys = 0, moved = 0, left = 0, swapped;
+	struct vswap_counters out, after;
+	bool partial = false;
+	int tries, err;
+	uint8_t *mem;
+
+	mem = map_anon(size, MADV_NOHUGEPAGE);
+	ASSERT_NE(mem, NULL);
+	/* Not into swapoff's child: its page tables would share the slots. */
+	ASSERT_EQ(madvise(mem, size, MADV_DONTFORK), 0);
+	fill(mem, size, FILL_RANDOM);
+
+	for (tries = 0; tries < 16 && !partial; tries++) {
+		int drops;
+
+		ASSERT_EQ(madvise(mem, size, MADV_PAGEOUT), 0);
+		/* Drop the written folios, so that swapoff must read. */
+		for (drops = 0; drops < 20 && resident_pages(mem, size); drops++)
+			memcg_reclaim(resident_pages(mem, size) * page_size);
+		snapshot(&out);
+		phys = vdiff(&out, &self->base.idle).phys;
+		ASSERT_GE(phys, (long)npages / 2);
+
+		err = swapoff_with_alarms(self->sw.dev, usec);
+		snapshot(&after);
+		moved = vdiff(&after, &out).unuse;
+		left = vdiff(&after, &self->base.idle).phys;
+		TH_LOG("timer %ld us: swapoff %s, %ld of %ld slots moved, %ld left",
+		       usec, err ? strerror(err) : "done", moved, phys, left);
+		if (!err) {
+			/* Too fast for the timer: all back, try a shorter one. */
+			EXPECT_EQ(left, 0);
+			ASSERT_EQ(swapon(self->sw.dev, 0), 0);
+			usec = usec / 4 ?: 1;
+			continue;
+		}
+		ASSERT_EQ(err, EINTR);
+		/* The device is back in use, with what was not moved. */
+		ASSERT_GE(swap_used_kib(self->sw.dev), 0);
+		EXPECT_EQ(moved + left, phys);
+		if (!moved)
+			usec *= 2;
+		else if (!left)
+			usec = usec / 2 ?: 1;
+		else
+			partial = true;
+	}
+	ASSERT_TRUE(partial);
+
+	/* Only the slots left on disk hold disk space and the disk charge. */
+	EXPECT_EQ(vdiff(&after, &self->base.idle).rmap, left);
+	EXPECT_EQ(swap_used_kib(self->sw.dev) - disk_kib,
+		  left * (long)page_size / 1024);
+	EXPECT_EQ(read_long(CG_NAME "/memory.swap.current"),
+		  left * (long)page_size);
+	swapped = swapped_pages(mem, size);
+	EXPECT_EQ(vdiff(&after, &self->base.idle).used, swapped);
+	EXPECT_EQ(verify(mem, size, FILL_RANDOM), 0);
+
+	/* The moved pages are dirty with no backend: they go out again. */
+	ASSERT_EQ(madvise(mem, size, MADV_PAGEOUT), 0);
+	snapshot(&out);
+	TH_LOG("paged out again: %ld slots on disk", vdiff(&out, &self->base.idle).phys);
+	EXPECT_GE(vdiff(&out, &self->base.idle).phys, (long)npages / 2);
+	EXPECT_EQ(verify(mem, size, FILL_RANDOM), 0);
+
+	/* And an uninterrupted swapoff finishes. */
+	ASSERT_EQ(swapoff(self->sw.dev), 0);
+	self->sw.dev_off = 1;
+	snapshot(&after);
+	EXPECT_EQ(after.phys, self->base.idle.phys);
+	EXPECT_EQ(after.rmap, self->base.idle.rmap);
+	EXPECT_EQ(read_long(CG_NAME "/memory.swap.current"), 0);
+	EXPECT_EQ(verify(mem, size, FILL_RANDOM), 0);
+	ASSERT_EQ(munmap(mem, size), 0);
+	expect_idle(_metadata, &self->base.idle);
+	ASSERT_EQ(swapon(self->sw.dev, 0), 0);
+	self->sw.dev_off = 0;
 }
 
 /* Removing a memcg whose pages are swapped out leaks no charge or slot. */
