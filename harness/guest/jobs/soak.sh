@@ -203,7 +203,7 @@ action() {
 		# back from the disk and kept there, or written and not yet
 		# reclaimed), whose swap cache entry must follow the folio.
 		# Which folios lie low enough is not known in advance (a
-		# kselftest that asserted a move failed one run in three),
+		# kselftest that asserted a move failed in half its runs),
 		# so it runs every second under the verifiers' traffic.
 		while [ ! -e $state/stop ] && sleep 1; do
 			echo 1 >/proc/sys/vm/compact_memory

@@ -2312,7 +2312,7 @@ TEST_F_TIMEOUT(vswap_disk, swapoff_charges_owner, 120)
 	ASSERT_EQ(rmdir(CG_RM), 0);
 }
 
-static void count_alarm(int sig)
+static void ignore_alarm(int sig)
 {
 }
 
@@ -2334,7 +2334,7 @@ static int swapoff_with_alarms(const char *dev, long usec)
 	if (pid < 0)
 		return -1;
 	if (!pid) {
-		struct sigaction sa = { .sa_handler = count_alarm };
+		struct sigaction sa = { .sa_handler = ignore_alarm };
 		struct timeval tv = {
 			.tv_sec = usec / 1000000, .tv_usec = usec % 1000000,
 		};
