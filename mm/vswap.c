@@ -597,17 +597,25 @@ static unsigned long vswap_vtb_flags(unsigned long vtb)
 	return data_race(__swap_entry_to_info(vswap_vtb_to_phys(vtb))->flags);
 }
 
-/* swap_entry_backend_flags() of a virtual slot that may be freed meanwhile. */
+/*
+ * swap_entry_backend_flags() of a virtual slot that may be freed meanwhile.
+ * Every swap-in fault asks, so the vtab entry is read without the cluster
+ * lock: a cluster's vtab is freed only after an RCU grace period
+ * (vswap_cluster_destroy()), and a dying cluster's entries are all NONE,
+ * which reads as a slot that is gone. The answer was a hint under the lock
+ * too: it only chooses the synchronous or the readahead swap-in, and
+ * __swap_cache_alloc() checks the slot again under the lock.
+ */
 unsigned long vswap_entry_backend_flags(swp_entry_t entry)
 {
 	struct swap_cluster_info *ci;
-	unsigned long vtb;
+	unsigned long vtb = 0;
 
-	ci = swap_cluster_lock_live(vswap_info, swp_offset(entry));
-	if (!ci)
-		return SWP_SYNCHRONOUS_IO;
-	vtb = vswap_vtab_get(ci, swp_cluster_offset(entry));
-	swap_cluster_unlock(ci);
+	rcu_read_lock();
+	ci = __swap_offset_to_cluster(vswap_info, swp_offset(entry));
+	if (ci)
+		vtb = atomic_long_read(&to_vswap_cluster(ci)->vtab[swp_cluster_offset(entry)]);
+	rcu_read_unlock();
 	return vswap_vtb_flags(vtb);
 }
 
@@ -633,11 +641,15 @@ unsigned long vswap_folio_backend_flags(struct folio *folio)
  */
 unsigned int vswap_folio_backend_ops_flags(struct folio *folio)
 {
-	swp_entry_t phys = vswap_folio_phys(folio);
+	swp_entry_t phys;
 
+	/* Only devices that are not block devices ask for NOFS: none is on. */
+	if (!vswap_nofs_devices())
+		return 0;
+	phys = vswap_folio_phys(folio);
 	if (phys.val)
 		return __swap_entry_to_info(phys)->ops->flags;
-	return vswap_nofs_devices() ? SWAP_OPS_F_REQUIRE_NOFS : 0;
+	return SWAP_OPS_F_REQUIRE_NOFS;
 }
 
 /*********************************

@@ -26,7 +26,11 @@
  * physical cluster. Everyone else (lockless swap cache lookups, readahead
  * of neighbouring slots, per-CPU allocation hints) looks the cluster up
  * under rcu_read_lock() and, after taking ci->lock, treats a DEAD cluster
- * as "no such entry": see swap_cluster_lock_live().
+ * as "no such entry": see swap_cluster_lock_live(). The vtab (below) is
+ * freed with the cluster, after the grace period, and a dying cluster's
+ * entries are all NONE: so a reader that only wants a hint may read a vtab
+ * entry under rcu_read_lock() without the lock, and take NONE or no
+ * cluster alike as "no such entry" (vswap_entry_backend_flags()).
  *
  * The virtual table
  * -----------------
@@ -105,7 +109,8 @@
  * Locking
  * -------
  * - vtab[] entries and the counters below are changed with the virtual
- *   cluster lock (ci->lock) held: vswap_vtab_get() asserts it.
+ *   cluster lock (ci->lock) held: vswap_vtab_get() asserts it. The one
+ *   lockless reader reads a hint ("Dynamic clusters" above).
  * - The backend of a slot only changes with the folio of that slot locked
  *   in the swap cache (swap-out, swap-in), or when the slot is freed; so a
  *   holder of that folio lock, or of a folio under writeback, sees a
