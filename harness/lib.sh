@@ -135,6 +135,23 @@ inputs_hash() {
 	) | sha256sum | cut -d' ' -f1
 }
 
+# bench_hash: what a benchmark's numbers depend on, so that a part kept
+# from an earlier session counts only for the same kernels. That is the
+# kernel source the series produces (not the patch text: splitting or
+# rewording patches, or editing the docs and selftests they add, changes
+# no benchmarked kernel), the config fragments of the bench kernels, and
+# the guest-side job code and programs. A workload's own script is hashed on top by
+# harness/bench. $TREE must be assembled.
+bench_hash() {
+	(
+		cd "$TOP"
+		git -C "$TREE" ls-tree -r HEAD -- . ':(exclude)Documentation' \
+			':(exclude)tools' ':(exclude)MAINTAINERS'
+		cat configs/test.config configs/bench.config configs/novswap.config \
+			Kconfig.vswap bench/lib.sh harness/guest/*.[ch]
+	) | sha256sum | cut -d' ' -f1
+}
+
 series_patches() {
 	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/patches/series" | awk '{ print $1 }'
 }
