@@ -135,18 +135,25 @@ inputs_hash() {
 	) | sha256sum | cut -d' ' -f1
 }
 
+# kernel_source_hash: the kernel source the series produces, without the
+# files no kernel is built from (Documentation/, tools/, MAINTAINERS).
+# Splitting or rewording patches, or editing the docs and selftests they
+# add, leaves it as it is. $TREE must be assembled.
+kernel_source_hash() {
+	git -C "$TREE" ls-tree -r HEAD -- . ':(exclude)Documentation' \
+		':(exclude)tools' ':(exclude)MAINTAINERS' |
+		sha256sum | cut -d' ' -f1
+}
+
 # bench_hash: what a benchmark's numbers depend on, so that a part kept
-# from an earlier session counts only for the same kernels. That is the
-# kernel source the series produces (not the patch text: splitting or
-# rewording patches, or editing the docs and selftests they add, changes
-# no benchmarked kernel), the config fragments of the bench kernels, and
-# the guest-side job code and programs. A workload's own script is hashed on top by
-# harness/bench. $TREE must be assembled.
+# from an earlier session counts only for the same kernels: the kernel
+# source, the config fragments of the bench kernels, and the guest-side
+# job code and programs. A workload's own script is hashed on top by
+# harness/bench.
 bench_hash() {
 	(
 		cd "$TOP"
-		git -C "$TREE" ls-tree -r HEAD -- . ':(exclude)Documentation' \
-			':(exclude)tools' ':(exclude)MAINTAINERS'
+		kernel_source_hash
 		cat configs/test.config configs/bench.config configs/novswap.config \
 			Kconfig.vswap bench/lib.sh harness/guest/*.[ch]
 	) | sha256sum | cut -d' ' -f1
