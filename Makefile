@@ -21,7 +21,7 @@ test:
 bench:
 	@$(H)/bench
 
-## make bisect      every prefix of the series: build =y and =n, boot =y (FROM=N TO=N)
+## make bisect      every prefix of the series: build =y and =n, boot =y (FROM=N TO=N; MATRIX=1: SWAP=n, ZSWAP=n, MEMCG=n too)
 bisect:
 	@$(H)/bisect
 
