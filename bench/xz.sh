@@ -24,14 +24,49 @@ xz=/usr/bin/xz
 find /bin /usr/bin -type f | sort | xargs cat 2>/dev/null |
 	head -c $((12 << 20)) >/mnt/in
 want=$(sha256sum </mnt/in)
-t=$(awk '{ print int($1 * 1000) }' /proc/uptime)
-incg xz $xz -6 -T1 -c /mnt/in >/mnt/in.xz || rc=1
-t=$(($(awk '{ print int($1 * 1000) }' /proc/uptime) - t))
+# Where the kernels part on this load (not metrics: the time is the
+# result; these say why): swap traffic, refaults and zswap's rejections
+# over the run, and the memcg's largest zswap pool and swap cache seen
+# by a sampler every 2 s (a reading, not a wait for anything).
+counters='^(pswpin|pswpout|zswpin|zswpout|zswpwb|swpout_zero|pgmajfault|workingset_refault_anon) '
+grep -E "$counters" /proc/vmstat >/tmp/vm0
+cg=/sys/fs/cgroup/xz
+now() { awk '{ print int($1 * 1000) }' /proc/uptime; }
+t=$(now)
+# The end time is taken when xz exits, not when the sampler notices.
+(
+	incg xz $xz -6 -T1 -c /mnt/in >/mnt/in.xz
+	echo $? >/tmp/xz.rc
+	now >/tmp/xz.end
+) &
+xzpid=$!
+zmax=0 zdmax=0 zimax=0 scmax=0
+while kill -0 $xzpid 2>/dev/null; do
+	eval "$(awk '$1 == "zswap" { print "z=" $2 } $1 == "zswapped" { print "zd=" $2 }
+		$1 == "zswap_incomp" { print "zi=" $2 }
+		$1 == "swapcached" { print "sc=" $2 }' $cg/memory.stat)"
+	[ "${z:-0}" -gt $zmax ] && zmax=$z
+	[ "${zd:-0}" -gt $zdmax ] && zdmax=$zd
+	[ "${zi:-0}" -gt $zimax ] && zimax=$zi
+	[ "${sc:-0}" -gt $scmax ] && scmax=$sc
+	sleep 2
+done
+wait $xzpid
+[ "$(cat /tmp/xz.rc)" = 0 ] || rc=1
+t=$(($(cat /tmp/xz.end) - t))
+grep -E "$counters" /proc/vmstat | paste /tmp/vm0 - |
+	awk '{ printf "delta %s %d\n", $1, $4 - $2 }'
+echo "memcg xz peak: zswap $((zmax >> 10)) KiB holding $((zdmax >> 10)) KiB" \
+	"($((zimax >> 10)) KiB stored raw), swap cache $((scmax >> 10)) KiB"
+for f in pool_limit_hit reject_compress_poor reject_compress_fail \
+	reject_reclaim_fail written_back_pages; do
+	[ -r /sys/kernel/debug/zswap/$f ] &&
+		echo "zswap $f $(cat /sys/kernel/debug/zswap/$f)"
+done
 got=$($xz -d -c /mnt/in.xz | sha256sum)
 if [ "$got" != "$want" ]; then
 	echo "FAIL: xz output does not decompress to its input"
 	rc=1
 fi
 echo "xz: $(wc -c </mnt/in) bytes in, $(wc -c </mnt/in.xz) out, $t ms"
-grep -E '^(pswpout|zswpout|swpout_zero) ' /proc/vmstat
 [ $rc -eq 0 ] && metric xz_compress "$t" ms
