@@ -7,9 +7,11 @@
  * rounds a forked child checks the same swapped-out pages and rewrites
  * its own copy. Large folios take part in every other round.
  *
- *   soakverify -t SECONDS [-m MiB] [-r PCT] [-s SEED] [-o FILE] [-M CGROUP]
- *              [-X PAGE]
+ *   soakverify -t SECONDS [-b MiB] [-m MiB] [-r PCT] [-s SEED] [-o FILE]
+ *              [-M CGROUP] [-X PAGE]
  *     -t  run for SECONDS (a round that has started is finished)
+ *     -b  stop as soon as MiB have been verified; -t is then only the bound
+ *         (a slow machine takes longer, and only a hang runs into it)
  *     -m  region size (default 32)
  *     -r  percentage of random, incompressible pages (default 10)
  *     -s  seed (default: the pid)
@@ -184,16 +186,20 @@ int main(int argc, char **argv)
 	unsigned long long bytes = 0, bad = 0;
 	const char *out = NULL, *move_to = NULL;
 	long corrupt = -1;
+	unsigned long long target = 0;
 	double seconds = 0, end;
 	unsigned char *gen;
 	uint8_t *mem;
 	int opt;
 
 	seed = getpid();
-	while ((opt = getopt(argc, argv, "t:m:r:s:o:M:X:")) != -1) {
+	while ((opt = getopt(argc, argv, "t:b:m:r:s:o:M:X:")) != -1) {
 		switch (opt) {
 		case 't':
 			seconds = strtod(optarg, NULL);
+			break;
+		case 'b':
+			target = strtoull(optarg, NULL, 0) << 20;
 			break;
 		case 'm':
 			mib = strtoul(optarg, NULL, 0);
@@ -220,7 +226,7 @@ int main(int argc, char **argv)
 	if (seconds <= 0 || !mib || random_pct > 100 ||
 	    corrupt >= (long)(mib << 20 >> 12)) {
 usage:
-		fprintf(stderr, "usage: %s -t SECONDS [-m MiB] [-r PCT] [-s SEED] [-o FILE] [-M CGROUP] [-X PAGE]\n",
+		fprintf(stderr, "usage: %s -t SECONDS [-b MiB] [-m MiB] [-r PCT] [-s SEED] [-o FILE] [-M CGROUP] [-X PAGE]\n",
 			argv[0]);
 		return 2;
 	}
@@ -297,7 +303,7 @@ usage:
 		munmap(mem, n * PAGE);
 		rounds++;
 		report(out, bytes, bad, rounds);
-	} while (now() < end);
+	} while (now() < end && (!target || bytes < target));
 
 	printf("@@VERIFY bytes=%llu bad=%llu rounds=%lu\n", bytes, bad, rounds);
 	return bad ? 1 : 0;

@@ -1,14 +1,18 @@
 # SPDX-License-Identifier: GPL-2.0
 # needs: stress-ng
-# make soak: one scenario ($SCENARIO) for $SOAK_SECONDS seconds. Data
+# make soak: one scenario ($SCENARIO) for $SOAK_SECONDS seconds, or, with
+# SOAK_TARGET_MIB, until the verifiers have checked that much (the
+# seconds are then only the bound: a slow host takes longer, and a run
+# that reaches the bound reports target_reached=no). Data
 # verifiers (soakverify) run in a memcg under memory.max, stress-ng's
 # swap-heavy stressors in another, and the scenario's own action (swapoff
 # loops, toggles, faults, cgroup removal, CPU hotplug, compaction, OOM
 # kills) runs beside them. The last line is
 #   @@SOAK scenario=S bytes=B bad=N kills=K expected_kills=E ooms=O
-#          stress=OK|FAIL idle=yes|cache|no
-# where bad counts bytes that did not read back as written (must be 0),
-# kills the verifiers killed by a signal or failing to set up, of which
+#          stress=OK|FAIL idle=yes|cache|no target_reached=yes|no|-
+#          load_s=S
+# where load_s is how long the verifiers ran, bad counts bytes that did
+# not read back as written (must be 0), kills the verifiers killed by a signal or failing to set up, of which
 # the scenario expects expected_kills (OOM kills, SIGBUS from an injected
 # read error), and idle whether the vswap counters, SwapFree and
 # memory.swap.current came back to where they were before (cache: what
@@ -21,6 +25,7 @@ vswitch=/sys/kernel/mm/swap/vswap_enabled
 zs=/sys/module/zswap/parameters
 dbg=/sys/kernel/debug
 secs=${SOAK_SECONDS:-60}
+target_mib=${SOAK_TARGET_MIB:-0}
 nver=${SOAK_VERIFIERS:-2}
 mib=${SOAK_MIB:-32}
 scenario=${SCENARIO:?no SCENARIO}
@@ -35,7 +40,12 @@ kill_reason=
 state=/mnt/soak-state
 mkdir -p $state
 
-echo "=== soak: scenario $scenario, $secs s, $nver verifiers of $mib MiB, $(nproc) CPUs"
+if [ "$target_mib" -gt 0 ]; then
+	echo "=== soak: scenario $scenario, until $target_mib MiB are verified (at most $secs s)," \
+		"$nver verifiers of $mib MiB, $(nproc) CPUs"
+else
+	echo "=== soak: scenario $scenario, $secs s, $nver verifiers of $mib MiB, $(nproc) CPUs"
+fi
 
 counters() {
 	if [ -d $vs ]; then
@@ -147,13 +157,32 @@ verifier() {
 ) &
 stress_pid=$!
 
+# verified: the bytes the verifiers have checked so far (their reports).
+verified() {
+	local f b=0
+	for f in $state/v[0-9]*; do
+		case $f in *.rc | *.tmp) continue ;; esac
+		[ -f "$f" ] && b=$((b + $(cut -d' ' -f2 "$f")))
+	done
+	echo $b
+}
+# target_left: true while the verifiers have a volume still to reach.
+target_left() {
+	[ "$target_mib" -gt 0 ] && [ "$(verified)" -lt $((target_mib << 20)) ]
+}
+# Each verifier's share of the volume (soakverify -b), rounded up.
+vtarget=
+[ "$target_mib" -gt 0 ] && vtarget="-b $(((target_mib + nver - 1) / nver))"
+
+load_start=$(date +%s)
 pids=
 if [ "$scenario" = cgremove ]; then
 	# Each verifier runs in a cgroup of its own, leaves it for soak/home
 	# once its first round is out, and removes it; repeated until the end.
 	i=0
 	end=$(($(date +%s) + secs))
-	while [ "$(date +%s)" -lt $end ]; do
+	while [ "$(date +%s)" -lt $end ] &&
+	      { [ "$target_mib" = 0 ] || target_left; }; do
 		batch=
 		for n in $(seq 1 "$nver"); do
 			i=$((i + 1))
@@ -169,7 +198,7 @@ if [ "$scenario" = cgremove ]; then
 	pids=$!
 else
 	for n in $(seq 1 "$nver"); do
-		verifier "$n" $cgr/soak/v "$secs" &
+		verifier "$n" $cgr/soak/v "$secs" $vtarget &
 		pids="$pids $!"
 	done
 fi
@@ -284,8 +313,19 @@ apid=$!
 for p in $pids; do
 	wait "$p"
 done
+load_s=$(($(date +%s) - load_start))
+# To a volume, the stressors run as long as the verifiers do: SIGINT
+# ends stress-ng's run early, with its own checks and status as at
+# its timeout.
+[ "$target_mib" -gt 0 ] && kill -INT "$stress_pid" 2>/dev/null
 wait "$stress_pid"
 stress_rc=$?
+reached=-
+if [ "$target_mib" -gt 0 ]; then
+	reached=yes
+	target_left && reached=no
+	echo "verified $(verified) bytes of a $target_mib MiB target: reached $reached"
+fi
 # The action finishes the step it is in and stops.
 : >$state/stop
 wait $apid
@@ -537,6 +577,6 @@ if [ "$is_idle" != yes ] && [ -n "$swapon_dev" ]; then
 		is_idle=no
 	fi
 fi
-echo "@@SOAK scenario=$scenario bytes=$bytes bad=$bad kills=$kills expected_kills=$expected ooms=$ooms_soak stress=$stress idle=$is_idle${kill_reason:+ expected=\"$kill_reason\"}"
+echo "@@SOAK scenario=$scenario bytes=$bytes bad=$bad kills=$kills expected_kills=$expected ooms=$ooms_soak stress=$stress idle=$is_idle target_reached=$reached load_s=$load_s${kill_reason:+ expected=\"$kill_reason\"}"
 [ "$bad" -eq 0 ] && [ "$kills" -eq 0 ] && [ "$is_idle" != no ] &&
 	case $stress in FAIL*) false ;; *) true ;; esac || rc=1
