@@ -15,12 +15,11 @@
 #include <linux/highmem.h>
 #include <linux/init.h>
 #include <linux/kobject.h>
-#include <linux/kstrtox.h>
 #include <linux/mempolicy.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
-#include <linux/string_choices.h>
+#include <linux/string.h>
 #include <linux/swap_ops.h>
 #include <linux/sysfs.h>
 #include "swap.h"
@@ -36,18 +35,29 @@
 
 /*
  * The operator's switch: "vswap=" on the command line sets it at boot,
- * /sys/kernel/mm/swap/vswap_enabled at run time. Off, swap-out takes
- * physical slots directly, as without CONFIG_VSWAP; virtual slots in use
- * keep working until they are freed, so turning it off loses nothing.
+ * /sys/kernel/mm/swap/vswap_enabled at run time. It only decides which
+ * folios take new virtual slots (vswap_wants()): virtual slots in use
+ * keep working whatever it is set to, so changing it loses nothing.
  */
-bool vswap_enabled __read_mostly = true;
+int vswap_mode __read_mostly = VSWAP_MODE_AUTO;
+
+static const char * const vswap_mode_names[] = {
+	[VSWAP_MODE_OFF]	= "off",
+	[VSWAP_MODE_AUTO]	= "auto",
+	[VSWAP_MODE_ALWAYS]	= "always",
+};
 
 static int __init vswap_setup(char *s)
 {
-	/* A typo must not turn the layer off (or on) behind the user's back. */
-	if (kstrtobool(s, &vswap_enabled))
-		pr_warn("vswap=%s not understood (on or off): the virtual swap device stays %s\n",
-			s, str_on_off(vswap_enabled));
+	int mode = match_string(vswap_mode_names,
+				ARRAY_SIZE(vswap_mode_names), s);
+
+	/* A typo must not change the policy behind the user's back. */
+	if (mode < 0)
+		pr_warn("vswap=%s not understood (off, auto or always): staying %s\n",
+			s, vswap_mode_names[vswap_mode]);
+	else
+		vswap_mode = mode;
 	return 1;
 }
 __setup("vswap=", vswap_setup);
@@ -56,24 +66,30 @@ __setup("vswap=", vswap_setup);
 static ssize_t vswap_enabled_show(struct kobject *kobj,
 				  struct kobj_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%s\n",
-			  str_true_false(READ_ONCE(vswap_info) &&
-					 READ_ONCE(vswap_enabled)));
+	int mode = READ_ONCE(vswap_info) ? READ_ONCE(vswap_mode) :
+					   VSWAP_MODE_OFF;
+	int i, len = 0;
+
+	/* The choices, the one in force in brackets, as THP's files do. */
+	for (i = 0; i < ARRAY_SIZE(vswap_mode_names); i++)
+		len += sysfs_emit_at(buf, len, i == mode ? "%s[%s]" : "%s%s",
+				     i ? " " : "", vswap_mode_names[i]);
+	len += sysfs_emit_at(buf, len, "\n");
+	return len;
 }
 
 static ssize_t vswap_enabled_store(struct kobject *kobj,
 				   struct kobj_attribute *attr,
 				   const char *buf, size_t count)
 {
-	bool on;
-	int ret = kstrtobool(buf, &on);
+	int mode = sysfs_match_string(vswap_mode_names, buf);
 
-	if (ret)
-		return ret;
+	if (mode < 0)
+		return mode;
 	/* The device could not be set up at boot: there is nothing to use. */
-	if (on && !READ_ONCE(vswap_info))
+	if (mode != VSWAP_MODE_OFF && !READ_ONCE(vswap_info))
 		return -ENODEV;
-	WRITE_ONCE(vswap_enabled, on);
+	WRITE_ONCE(vswap_mode, mode);
 	return count;
 }
 

@@ -5,11 +5,13 @@
 /*
  * Virtual swap space (CONFIG_VSWAP).
  *
- * With CONFIG_VSWAP=y, folio_alloc_swap() first takes slots on one virtual
- * swap device (a swap_info_struct flagged SWP_VSWAP, vswap_info below), so
- * the swap entries written into page tables name virtual slots. Where the
- * data of a virtual slot lives is recorded per slot, and can change without
- * touching a page table.
+ * With CONFIG_VSWAP=y, folio_alloc_swap() first tries to take slots on one
+ * virtual swap device (a swap_info_struct flagged SWP_VSWAP, vswap_info
+ * below), so the swap entries written into page tables name virtual
+ * slots; which folios it tries for is a policy (vswap_wants()), and the
+ * others take physical slots directly. Where the data of a virtual slot
+ * lives is recorded per slot, and can change without touching a page
+ * table.
  *
  * Dynamic clusters
  * ----------------
@@ -193,8 +195,17 @@ struct vswap_stats {
 	atomic_long_t unuse;		/* slots moved off a device by swapoff */
 };
 
-/* vswap= and /sys/kernel/mm/swap/vswap_enabled: take new virtual slots. */
-extern bool vswap_enabled;
+/*
+ * Which folios take new virtual slots (vswap= and
+ * /sys/kernel/mm/swap/vswap_enabled): none, those zswap can take, or all.
+ */
+enum vswap_mode {
+	VSWAP_MODE_OFF,
+	VSWAP_MODE_AUTO,
+	VSWAP_MODE_ALWAYS,
+};
+
+extern int vswap_mode;
 extern struct kobj_attribute vswap_enabled_attr;
 
 extern struct vswap_stats vswap_stats;

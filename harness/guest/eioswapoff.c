@@ -58,7 +58,6 @@
 #define BAD_PAGES	8
 #define BAD_FIRST	256
 #define BAD_STEP	512
-#define VSWAP_ENABLED	"/sys/kernel/mm/swap/vswap_enabled"
 
 struct report {
 	long swapped_kib, cached, poisoned, bad, good;
@@ -88,18 +87,15 @@ static long read_long(const char *path)
 	return strtol(buf, NULL, 10);
 }
 
-/* Is the virtual swap device on (a vswap kernel, not switched off)? */
+/*
+ * Do the pages swapped out here take virtual slots? zswap is off, so on a
+ * vswap kernel only with its switch at "always" (eioswapoff.sh sets it).
+ */
 static int vswap_on(void)
 {
-	char buf[8] = "";
-	int fd = open(VSWAP_ENABLED, O_RDONLY);
+	char mode[16];
 
-	if (fd < 0)
-		return 0;
-	if (read(fd, buf, sizeof(buf) - 1) < 0)
-		buf[0] = 0;
-	close(fd);
-	return !strncmp(buf, "true", 4);
+	return !vswap_mode(mode, sizeof(mode)) && !strcmp(mode, "always");
 }
 
 /* Add (+) or clear (-) the bad pages of -b in null_blk's badblocks. */

@@ -66,4 +66,30 @@ static inline int write_str(const char *path, const char *val)
 	return n == (ssize_t)strlen(val) ? 0 : -1;
 }
 
+/* The vswap switch, which reads "off [auto] always" on a vswap kernel. */
+#define VSWAP_SWITCH "/sys/kernel/mm/swap/vswap_enabled"
+
+/*
+ * The switch's setting (the word in brackets) in @mode: 0, or -1 on a
+ * kernel without it (or one whose switch reads otherwise).
+ */
+static inline int vswap_mode(char *mode, size_t len)
+{
+	char buf[64] = "", *lb, *rb;
+	int fd = open(VSWAP_SWITCH, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	lb = n > 0 ? strchr(buf, '[') : NULL;
+	rb = lb ? strchr(lb, ']') : NULL;
+	if (!rb || (size_t)(rb - lb) > len)
+		return -1;
+	memcpy(mode, lb + 1, rb - lb - 1);
+	mode[rb - lb - 1] = 0;
+	return 0;
+}
+
 #endif

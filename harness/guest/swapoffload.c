@@ -3,7 +3,7 @@
  * swapoffload: time swapoff of a device that holds several processes'
  * data, the same data on every kernel, and check every byte afterwards.
  *
- *   swapoffload [-n PROCS] [-m MiB] [-d] [-r CGROUP] DEVICE
+ *   swapoffload [-n PROCS] [-m MiB] [-a] [-d] [-r CGROUP] DEVICE
  *     -n PROCS  processes, each with its own region (default 3)
  *     -m MiB    size of each region (default 32)
  *     -r CGROUP before swapoff, empty the swap cache the page-out left
@@ -11,9 +11,13 @@
  *               CGROUP's memory.reclaim, so that swapoff reads every page
  *               from DEVICE; CGROUP is the cgroup directory the
  *               processes run in
+ *     -a        on a vswap kernel whose switch is not off, the processes
+ *               swap out with it at "always", so that their pages take
+ *               virtual slots though zswap is off (at "auto" they would
+ *               take the device's slots directly); it is put back after
  *     -d        on a vswap kernel, the last process swaps out with the
  *               virtual layer off (/sys/kernel/mm/swap/vswap_enabled
- *               = 0), so the device holds direct slots next to
+ *               at "off"), so the device holds direct slots next to
  *               virtual-backed ones
  *
  * Each region is incompressible; the job turns zswap off so that all of
@@ -39,8 +43,6 @@
 #include <sys/wait.h>
 
 #include "guest.h"
-
-#define ENABLED "/sys/kernel/mm/swap/vswap_enabled"
 
 /* Incompressible, different for every page of every process. */
 static void fill_page(void *page, unsigned long idx, unsigned int proc)
@@ -105,7 +107,8 @@ static void child(unsigned int proc, size_t size, int ready, int go)
 int main(int argc, char **argv)
 {
 	unsigned int procs = 3, p;
-	int ready[2], go[2], opt, status, direct = 0, rc = 0;
+	int ready[2], go[2], opt, status, direct = 0, always = 0, rc = 0;
+	char mode[16] = "";
 	size_t size = 32UL << 20;
 	struct timespec t0, t1;
 	long in0 = 0, in1 = 0;
@@ -114,11 +117,13 @@ int main(int argc, char **argv)
 	pid_t pid;
 	char c = 0;
 
-	while ((opt = getopt(argc, argv, "n:m:dr:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:m:adr:")) != -1) {
 		if (opt == 'n')
 			procs = strtoul(optarg, NULL, 0);
 		else if (opt == 'm')
 			size = strtoul(optarg, NULL, 0) << 20;
+		else if (opt == 'a')
+			always = 1;
 		else if (opt == 'd')
 			direct = 1;
 		else if (opt == 'r')
@@ -127,17 +132,23 @@ int main(int argc, char **argv)
 			return 2;
 	}
 	if (optind != argc - 1 || !procs || procs > 64 || !size) {
-		fprintf(stderr, "usage: swapoffload [-n PROCS] [-m MiB] [-d] [-r CGROUP] DEVICE\n");
+		fprintf(stderr, "usage: swapoffload [-n PROCS] [-m MiB] [-a] [-d] [-r CGROUP] DEVICE\n");
 		return 2;
 	}
 	dev = argv[optind];
-	if (direct && access(ENABLED, W_OK))
-		direct = 0;	/* not a vswap kernel: every slot is direct */
+	/* Not a vswap kernel: every slot is direct, whatever was asked. */
+	if (vswap_mode(mode, sizeof(mode)))
+		always = direct = 0;
+	/* An operator's "off" (a kernel booted vswap=off) stays off. */
+	if (!strcmp(mode, "off"))
+		always = 0;
+	if (always && write_str(VSWAP_SWITCH, "always"))
+		return 1;
 	if (pipe(ready) || pipe(go))
 		return 1;
 
 	for (p = 0; p < procs; p++) {
-		if (direct && p == procs - 1 && write_str(ENABLED, "0"))
+		if (direct && p == procs - 1 && write_str(VSWAP_SWITCH, "off"))
 			return 1;
 		pid = fork();
 		if (pid < 0)
@@ -148,11 +159,14 @@ int main(int argc, char **argv)
 			fprintf(stderr, "swapoffload: process %u failed to swap out\n", p);
 			rc = 1;
 		}
-		if (direct && write_str(ENABLED, "1"))
+		if ((direct || always) &&
+		    write_str(VSWAP_SWITCH, always ? "always" : mode))
 			rc = 1;
 		if (rc)
 			break;
 	}
+	if ((direct || always) && write_str(VSWAP_SWITCH, mode))
+		rc = 1;
 	if (!rc && cg) {
 		/*
 		 * Asking for more than there is: memory.reclaim then fails

@@ -5,8 +5,10 @@
 # nothing), then a null_blk device with a few pages unreadable for good
 # (badblocks: both poison them; vswap only those pages). swapoff
 # completes, the owner gets SIGBUS on what was lost and every other byte
-# back. zswap is off meanwhile, so all the data is on the device. On a
-# vswap kernel the virtual layer's counters must be back to idle
+# back. zswap is off meanwhile, so all the data is on the device; on a
+# vswap kernel the switch is at "always" meanwhile, so that the data is
+# behind virtual slots (at "auto" it would take direct slots, as on 7.3).
+# On a vswap kernel the virtual layer's counters must be back to idle
 # afterwards (the poison counter included: the poisoned slots are freed
 # when their owner exits).
 
@@ -14,6 +16,8 @@ dev=$(awk 'NR == 2 { print $1 }' /proc/swaps)
 [ -n "$dev" ] || { echo "FAIL: no swap device"; rc=1; return; }
 zswap=/sys/module/zswap/parameters/enabled
 echo N >$zswap
+sw=/sys/kernel/mm/swap/vswap_enabled
+[ -w $sw ] && echo always >$sw
 eioswapoff -m 16 "$dev" || rc=1
 
 nb=/sys/kernel/config/nullb/eiobad
@@ -31,6 +35,7 @@ else
 fi
 [ -d $nb ] && { echo 0 >$nb/power; rmdir $nb; }
 echo Y >$zswap
+[ -w $sw ] && echo auto >$sw
 echo "=== counters after the workload"
 swap_counters
 vs=/sys/kernel/debug/vswap

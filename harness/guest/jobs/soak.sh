@@ -56,10 +56,13 @@ counters() {
 
 # Scenario set-up: swap devices, zswap and limits.
 zswap_on=Y
+vmode=
 case $scenario in
 zswap) ;;
 zswap-disk) ;;
-disk) zswap_on=N ;;
+# zswap off: at the default "auto" every page would take a direct slot,
+# 7.3's path; "always" puts the disk's data behind virtual slots.
+disk) zswap_on=N; vmode=always ;;
 zram)
 	echo 128M >/sys/block/zram0/disksize &&
 		mkswap /dev/zram0 >/dev/null && swapon /dev/zram0 ||
@@ -90,6 +93,7 @@ cgv1)
 *) echo "FAIL: unknown scenario $scenario"; rc=1 ;;
 esac
 echo $zswap_on >$zs/enabled
+[ -n "$vmode" ] && [ -w $vswitch ] && echo $vmode >$vswitch
 swapon_dev=$(awk 'NR > 1 { print $1; exit }' /proc/swaps)
 [ -n "$swapon_dev" ] && echo "swap device: $swapon_dev"
 swaps_idle=$(awk 'NR > 1 { print $1 }' /proc/swaps)
@@ -215,7 +219,9 @@ action() {
 		while [ ! -e $state/stop ] && sleep 1; do
 			echo N >$zs/enabled; sleep 1; echo Y >$zs/enabled
 			if [ -w $vswitch ]; then
-				echo 0 >$vswitch; sleep 1; echo 1 >$vswitch
+				echo off >$vswitch; sleep 1
+				echo always >$vswitch; sleep 1
+				echo auto >$vswitch
 			fi
 		done ;;
 	hotplug)

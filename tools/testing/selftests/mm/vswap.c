@@ -15,6 +15,12 @@
  * map. Some of its tests turn the swap device off for a while, use a swap
  * file or a null_blk device instead, and put it back.
  *
+ * Both fixtures test the layer's mechanisms with the switch at "always",
+ * so that every folio takes virtual slots whatever zswap can take; the
+ * policy_* tests set the default, "auto", and check which folios take
+ * virtual slots and which take physical ones (or none) in each
+ * configuration.
+ *
  * Each fixture skips when the machine has (or lacks) a swap device, and a
  * test skips when something it needs is missing (root, debugfs, cgroup v2
  * with the memory controller, zswap enabled, THP, a filesystem that takes
@@ -34,6 +40,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/stat.h>
@@ -342,6 +349,32 @@ static int swap_devices(void)
 	return n;
 }
 
+/*
+ * The setting of the vswap switch: the word in brackets of "off [auto]
+ * always". Empty if the file cannot be read or has no such word.
+ */
+static void read_mode(char *mode, size_t len)
+{
+	char buf[64] = "", *lb, *rb;
+	int fd = open(VSWAP_SWITCH, O_RDONLY);
+	ssize_t n = -1;
+
+	mode[0] = 0;
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+	}
+	if (n <= 0)
+		return;
+	buf[n] = 0;
+	lb = strchr(buf, '[');
+	rb = lb ? strchr(lb, ']') : NULL;
+	if (!rb || (size_t)(rb - lb) > len)
+		return;
+	memcpy(mode, lb + 1, rb - lb - 1);
+	mode[rb - lb - 1] = 0;
+}
+
 /* Does the cgroup v2 root offer the memory controller? */
 static bool memcg_v2(void)
 {
@@ -360,7 +393,8 @@ static bool memcg_v2(void)
 struct vswap_baseline {
 	struct vswap_counters idle;
 	long zswpout, zswpin, swpout_zero;
-	char zswap_enabled, zswap_shrinker, vswap_enabled;
+	char zswap_enabled, zswap_shrinker;
+	char vswap_mode[16];
 };
 
 FIXTURE(vswap) {
@@ -387,7 +421,7 @@ static bool setup_common(struct __test_metadata *_metadata,
 	if (base->zswap_enabled != 'Y')
 		SKIP(return false, "zswap is not enabled");
 	base->zswap_shrinker = read_flag(ZSWAP_SHRINKER);
-	base->vswap_enabled = read_flag(VSWAP_SWITCH);
+	read_mode(base->vswap_mode, sizeof(base->vswap_mode));
 
 	/* THP settings go back as they were when the test ends, however. */
 	if (thp_available()) {
@@ -397,7 +431,8 @@ static bool setup_common(struct __test_metadata *_metadata,
 		thp_read_settings(&s);
 		thp_push_settings(&s);
 	}
-	ASSERT_EQ(write_str(VSWAP_SWITCH, "1"), 0);
+	/* The mechanisms under test need virtual slots for every folio. */
+	ASSERT_EQ(write_str(VSWAP_SWITCH, "always"), 0);
 
 	/* A memcg for memory.reclaim; each test runs in its own child. */
 	write_str(CG_ROOT "/cgroup.subtree_control", "+memory");
@@ -434,7 +469,8 @@ static void teardown_common(const struct vswap_baseline *base)
 
 	restore_flag(ZSWAP_ENABLED, base->zswap_enabled);
 	restore_flag(ZSWAP_SHRINKER, base->zswap_shrinker);
-	restore_flag(VSWAP_SWITCH, base->vswap_enabled);
+	if (base->vswap_mode[0])
+		write_str(VSWAP_SWITCH, base->vswap_mode);
 	thp_restore_settings();
 	munlockall();
 	snprintf(pid, sizeof(pid), "%d", getpid());
@@ -1074,23 +1110,49 @@ TEST_F(vswap, swap_max_bound)
 	swap_max_bound(_metadata, &self->base, false);
 }
 
+/* The switch reads as its three settings, @mode in brackets. */
+static void expect_mode(struct __test_metadata *_metadata, const char *mode)
+{
+	char buf[64] = "", want[64];
+	int fd = open(VSWAP_SWITCH, O_RDONLY);
+	ssize_t n;
+
+	ASSERT_GE(fd, 0);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	ASSERT_GT(n, 0);
+	snprintf(want, sizeof(want), "%s%s%s %s%s%s %s%s%s\n",
+		 strcmp(mode, "off") ? "" : "[", "off", strcmp(mode, "off") ? "" : "]",
+		 strcmp(mode, "auto") ? "" : "[", "auto", strcmp(mode, "auto") ? "" : "]",
+		 strcmp(mode, "always") ? "" : "[", "always",
+		 strcmp(mode, "always") ? "" : "]");
+	EXPECT_STREQ(buf, want);
+}
+
 /*
- * The operator's switch: input it does not understand is refused and
- * changes nothing; switched off, swap-out takes no virtual slot (with no
- * swap device, nothing can swap: the pages stay, whole); switched on
+ * The operator's switch: input it does not understand (the boolean words
+ * of its first version included) is refused and changes nothing; each
+ * setting reads back; switched off, swap-out takes no virtual slot (with
+ * no swap device, nothing can swap: the pages stay, whole); switched on
  * again, they go out.
  */
 TEST_F(vswap, operator_switch)
 {
+	static const char * const refused[] = { "maybe", "1", "on", "true" };
 	size_t size = 4UL << 20;
 	struct vswap_counters before, after;
 	uint8_t *mem;
+	unsigned int i;
 
-	ASSERT_EQ(read_flag(VSWAP_SWITCH), 't');
-	EXPECT_EQ(write_str(VSWAP_SWITCH, "maybe"), -EINVAL);
-	EXPECT_EQ(read_flag(VSWAP_SWITCH), 't');
+	expect_mode(_metadata, "always");
+	for (i = 0; i < ARRAY_SIZE(refused); i++) {
+		EXPECT_EQ(write_str(VSWAP_SWITCH, refused[i]), -EINVAL);
+		expect_mode(_metadata, "always");
+	}
+	ASSERT_EQ(write_str(VSWAP_SWITCH, "auto\n"), 0);
+	expect_mode(_metadata, "auto");
 	ASSERT_EQ(write_str(VSWAP_SWITCH, "off"), 0);
-	EXPECT_EQ(read_flag(VSWAP_SWITCH), 'f');
+	expect_mode(_metadata, "off");
 
 	mem = map_anon(size, MADV_NOHUGEPAGE);
 	ASSERT_NE(mem, NULL);
@@ -1101,12 +1163,146 @@ TEST_F(vswap, operator_switch)
 	EXPECT_EQ(after.used, before.used);
 	EXPECT_EQ(swapped_pages(mem, size), 0);
 
-	ASSERT_EQ(write_str(VSWAP_SWITCH, "on"), 0);
-	EXPECT_EQ(read_flag(VSWAP_SWITCH), 't');
+	ASSERT_EQ(write_str(VSWAP_SWITCH, "always"), 0);
+	expect_mode(_metadata, "always");
 	ASSERT_EQ(madvise(mem, size, MADV_PAGEOUT), 0);
 	EXPECT_GT(swapped_pages(mem, size), 0);
 	EXPECT_EQ(verify(mem, size, FILL_TEXT), 0);
 	munmap(mem, size);
+}
+
+/* Minor faults this process has taken so far. */
+static long minor_faults(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru))
+		return -1;
+	return ru.ru_minflt;
+}
+
+/*
+ * Page @size bytes of @kind out with the switch at @mode and report what
+ * went where: PTEs that hold a swap entry, new virtual slots, and the
+ * minor faults it took to read every byte back (a page that was unmapped
+ * and kept in memory costs one).
+ */
+struct policy_result {
+	long swapped, used, zero, zswap, refaults;
+};
+
+static struct policy_result policy_pageout(struct __test_metadata *_metadata,
+					   const struct vswap_baseline *base,
+					   const char *mode,
+					   enum fill_kind kind, size_t size)
+{
+	struct policy_result r = { -1, -1, -1, -1, -1 };
+	struct vswap_counters out;
+	uint8_t *mem;
+	long faults;
+
+	if (write_str(VSWAP_SWITCH, mode))
+		return r;
+	mem = map_anon(size, MADV_NOHUGEPAGE);
+	if (!mem)
+		return r;
+	fill(mem, size, kind);
+	if (madvise(mem, size, MADV_PAGEOUT))
+		goto out;
+	r.swapped = swapped_pages(mem, size);
+	snapshot(&out);
+	r.used = out.used - base->idle.used;
+	r.zero = out.zero - base->idle.zero;
+	r.zswap = out.zswap - base->idle.zswap;
+	faults = minor_faults();
+	if (verify(mem, size, kind))
+		r.refaults = -1;
+	else
+		r.refaults = minor_faults() - faults;
+	TH_LOG("%s: %ld/%zu pages out, virtual %ld (zero %ld zswap %ld), refaults %ld",
+	       mode, r.swapped, size / page_size, r.used, r.zero, r.zswap,
+	       r.refaults);
+out:
+	munmap(mem, size);
+	return r;
+}
+
+/*
+ * The default policy (auto) gives a folio a virtual slot only where zswap
+ * can take its data. With zswap off and no swap device nothing can take
+ * a page, so MADV_PAGEOUT must fail its allocation before unmapping it,
+ * as without the virtual layer: the pages stay mapped, and reading them
+ * takes no fault. (Switched to always, the same pages are unmapped into
+ * virtual slots with nowhere to go, and each costs a minor fault.)
+ */
+TEST_F(vswap, policy_auto_nowhere)
+{
+	size_t size = 8UL << 20, pages = size / page_size;
+	struct policy_result r;
+
+	ASSERT_EQ(write_str(ZSWAP_ENABLED, "N"), 0);
+	r = policy_pageout(_metadata, &self->base, "auto", FILL_TEXT, size);
+	EXPECT_EQ(r.swapped, 0);
+	EXPECT_EQ(r.used, 0);
+	/* verify() may touch a fresh heap page or two of its own. */
+	ASSERT_GE(r.refaults, 0);
+	EXPECT_LT(r.refaults, (long)pages / 64);
+
+	r = policy_pageout(_metadata, &self->base, "always", FILL_TEXT, size);
+	EXPECT_GE(r.refaults, (long)pages / 2);
+	expect_idle(_metadata, &self->base.idle);
+}
+
+/*
+ * Zero pages with zswap off and no swap device: auto leaves them where
+ * they are, as a kernel without the layer must (it has no swap space);
+ * always makes them zero-page slots, the one thing the layer can do for
+ * them there.
+ */
+TEST_F(vswap, policy_zero_pages_zswap_off)
+{
+	size_t size = 8UL << 20, pages = size / page_size;
+	struct policy_result r;
+
+	ASSERT_EQ(write_str(ZSWAP_ENABLED, "N"), 0);
+	r = policy_pageout(_metadata, &self->base, "auto", FILL_ZERO, size);
+	EXPECT_EQ(r.swapped, 0);
+	EXPECT_EQ(r.used, 0);
+	ASSERT_GE(r.refaults, 0);
+
+	r = policy_pageout(_metadata, &self->base, "always", FILL_ZERO, size);
+	EXPECT_GE(r.swapped, (long)pages / 2);
+	EXPECT_EQ(r.zero, r.swapped);
+	ASSERT_GE(r.refaults, 0);
+	expect_idle(_metadata, &self->base.idle);
+}
+
+/*
+ * zswap on, but this cgroup may not use it (memory.zswap.max=0): auto
+ * gives its folios no virtual slot (there is no swap device, so they stay
+ * mapped); once the limit is lifted, the same pages take virtual slots
+ * and go to zswap.
+ */
+TEST_F(vswap, policy_auto_zswap_max)
+{
+	size_t size = 8UL << 20, pages = size / page_size;
+	struct policy_result r;
+
+	ASSERT_EQ(write_str(CG_NAME "/memory.zswap.max", "0"), 0);
+	r = policy_pageout(_metadata, &self->base, "auto", FILL_TEXT, size);
+	EXPECT_EQ(r.swapped, 0);
+	EXPECT_EQ(r.used, 0);
+	EXPECT_EQ(read_vmstat("zswpout"), self->base.zswpout);
+	ASSERT_GE(r.refaults, 0);
+	EXPECT_LT(r.refaults, (long)pages / 64);
+
+	ASSERT_EQ(write_str(CG_NAME "/memory.zswap.max", "max"), 0);
+	r = policy_pageout(_metadata, &self->base, "auto", FILL_TEXT, size);
+	EXPECT_GE(r.swapped, (long)pages / 2);
+	EXPECT_EQ(r.used, r.swapped);
+	EXPECT_EQ(r.zswap, r.swapped);
+	ASSERT_GE(r.refaults, 0);
+	expect_idle(_metadata, &self->base.idle);
 }
 
 /* Swapped pages shared by fork: both sides read them, then COW them. */
@@ -1531,6 +1727,92 @@ static struct vswap_counters vdiff(const struct vswap_counters *now,
 	for (i = 0; i < sizeof(d) / sizeof(long); i++)
 		out[i] = a[i] - b[i];
 	return d;
+}
+
+/*
+ * With a swap device, what auto gives no virtual slot takes a physical
+ * slot directly, as without the layer: on the device's own swap type,
+ * charged to memory.swap, no virtual slot, no reverse map; zero pages keep
+ * 7.3's handling (a slot with its zero flag, no IO). always gives the
+ * same pages virtual slots backed by physical ones.
+ */
+static void policy_disk(struct __test_metadata *_metadata,
+			const struct vswap_baseline *base,
+			const struct swap_setup *sw, const char *mode,
+			enum fill_kind kind)
+{
+	size_t size = 8UL << 20;
+	long pages = size / page_size, disk_kib = swap_used_kib(sw->dev);
+	long pswpout = read_vmstat("pswpout");
+	long swpout_zero = read_vmstat("swpout_zero");
+	bool always = !strcmp(mode, "always");
+	struct vswap_counters out, d;
+	long swapped;
+	uint8_t *mem;
+	int type;
+
+	ASSERT_EQ(write_str(VSWAP_SWITCH, mode), 0);
+	mem = map_anon(size, MADV_NOHUGEPAGE);
+	ASSERT_NE(mem, NULL);
+	fill(mem, size, kind);
+	ASSERT_EQ(madvise(mem, size, MADV_PAGEOUT), 0);
+	swapped = swapped_pages(mem, size);
+	type = swap_type_of(mem, size);
+	snapshot(&out);
+	d = vdiff(&out, &base->idle);
+	TH_LOG("%s: %ld/%ld pages out, type %d, virtual %ld, phys %ld, rmap %ld",
+	       mode, swapped, pages, type, d.used, d.phys, d.rmap);
+	TH_LOG("disk +%ld KiB, pswpout +%ld, swpout_zero +%ld, swap.current %ld KiB",
+	       swap_used_kib(sw->dev) - disk_kib,
+	       read_vmstat("pswpout") - pswpout,
+	       read_vmstat("swpout_zero") - swpout_zero,
+	       read_long(CG_NAME "/memory.swap.current") >> 10);
+	ASSERT_GE(swapped, pages / 2);
+	ASSERT_GE(type, 0);
+	if (always) {
+		EXPECT_EQ(d.used, swapped);
+	} else {
+		EXPECT_EQ(d.used, 0);
+		EXPECT_EQ(d.phys, 0);
+		EXPECT_EQ(d.rmap, 0);
+		/* Every slot is the device's, and memory.swap pays for it. */
+		EXPECT_EQ(swap_used_kib(sw->dev) - disk_kib,
+			  swapped * (long)page_size / 1024);
+		EXPECT_EQ(read_long(CG_NAME "/memory.swap.current"),
+			  swapped * (long)page_size);
+	}
+	if (kind == FILL_ZERO) {
+		EXPECT_GE(read_vmstat("swpout_zero") - swpout_zero, swapped);
+		EXPECT_EQ(read_vmstat("pswpout"), pswpout);
+	} else {
+		EXPECT_GE(read_vmstat("pswpout") - pswpout, swapped);
+	}
+	EXPECT_EQ(verify(mem, size, kind), 0);
+	ASSERT_EQ(munmap(mem, size), 0);
+	expect_idle(_metadata, &base->idle);
+	EXPECT_EQ(swap_used_kib(sw->dev), disk_kib);
+	EXPECT_EQ(read_long(CG_NAME "/memory.swap.current"), 0);
+}
+
+/* zswap off, a disk: auto is 7.3's path; always, virtual slots on disk. */
+TEST_F(vswap_disk, policy_zswap_off)
+{
+	ASSERT_EQ(write_str(ZSWAP_ENABLED, "N"), 0);
+	policy_disk(_metadata, &self->base, &self->sw, "auto", FILL_TEXT);
+	policy_disk(_metadata, &self->base, &self->sw, "always", FILL_TEXT);
+}
+
+TEST_F(vswap_disk, policy_zswap_off_zero_pages)
+{
+	ASSERT_EQ(write_str(ZSWAP_ENABLED, "N"), 0);
+	policy_disk(_metadata, &self->base, &self->sw, "auto", FILL_ZERO);
+}
+
+/* zswap on, but not for this cgroup: auto takes physical slots. */
+TEST_F(vswap_disk, policy_zswap_max_zero)
+{
+	ASSERT_EQ(write_str(CG_NAME "/memory.zswap.max", "0"), 0);
+	policy_disk(_metadata, &self->base, &self->sw, "auto", FILL_TEXT);
 }
 
 /* zswap refuses random data: it goes to disk through virtual slots. */
@@ -2016,7 +2298,7 @@ TEST_F(vswap_disk, writeback_direct_at_swap_max)
 	uint8_t *mem;
 	int i;
 
-	ASSERT_EQ(write_str(VSWAP_SWITCH, "0"), 0);
+	ASSERT_EQ(write_str(VSWAP_SWITCH, "off"), 0);
 	ASSERT_EQ(write_str(ZSWAP_SHRINKER, "Y"), 0);
 	snprintf(max, sizeof(max), "%zu", size);
 	ASSERT_EQ(write_str(CG_NAME "/memory.swap.max", max), 0);
@@ -2130,7 +2412,7 @@ TEST_F(vswap_disk, swapoff_three_processes)
 		ASSERT_NE(mem, NULL);
 		/* The third child swaps out with the virtual layer off. */
 		if (i == 2) {
-			ASSERT_EQ(write_str(VSWAP_SWITCH, "0"), 0);
+			ASSERT_EQ(write_str(VSWAP_SWITCH, "off"), 0);
 			fallback = read_long(VSWAP_DIR "phys_fallback");
 		}
 		pid[i] = fork();
@@ -2141,7 +2423,7 @@ TEST_F(vswap_disk, swapoff_three_processes)
 		/* A layer switched off is not one that had no slots. */
 		if (i == 2)
 			EXPECT_EQ(read_long(VSWAP_DIR "phys_fallback"), fallback);
-		ASSERT_EQ(write_str(VSWAP_SWITCH, "1"), 0);
+		ASSERT_EQ(write_str(VSWAP_SWITCH, "always"), 0);
 		munmap(mem, size);
 	}
 
@@ -2635,7 +2917,7 @@ TEST_F(vswap_faults, memcg_table_alloc_fail)
 
 	ASSERT_EQ(kallsyms_range("swap_cluster_alloc_memcg_table", &start, &end), 0);
 	TH_LOG("swap_cluster_alloc_memcg_table: %#lx-%#lx", start, end);
-	ASSERT_EQ(write_str(VSWAP_SWITCH, "0"), 0);
+	ASSERT_EQ(write_str(VSWAP_SWITCH, "off"), 0);
 	mem = map_anon(size, MADV_NOHUGEPAGE);
 	ASSERT_NE(mem, NULL);
 	fill(mem, size, FILL_TEXT);
