@@ -17,7 +17,7 @@ run:
 test:
 	@$(H)/test
 
-## make bench       bench/*.sh on base, VSWAP=n and =y, interleaved (RUNS=5 BENCH= KERNELS=)
+## make bench       bench/*.sh on base, VSWAP=n and =y, interleaved (RUNS=5 BENCH= KERNELS= METER=)
 bench:
 	@$(H)/bench
 

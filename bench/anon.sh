@@ -7,6 +7,10 @@
 # page costs. Zero and 0xff-filled pages are bench/samefill.sh.
 # guest: --mem 1024 --disk 1024
 # backends: zswap zswap-disk disk zram
+# icount: sleep=off
+# icount disk zswap-disk: sleep=on
+# (zswap and zram fill memory only: sleep=off counts the work; on the disk
+# backends each fault waits for a read, which sleep=off rounds to a tick.)
 
 backend "$BACKEND" || { rc=1; return; }
 # Each fill is twice its memcg's limit (memory.max = half the size). The
@@ -19,6 +23,10 @@ zmax() {
 	if [ "$BACKEND" = zswap-disk ]; then echo $(($1 / 20))M; else echo max; fi
 }
 memcg lat max "$(zmax 128)" || { rc=1; return; }
+# Where pages go to the disk, the rows wait for it: their swap traffic is
+# printed beside them (bench/lib.sh io).
+io=
+case $BACKEND in disk|zswap-disk) io=io ;; esac
 # Kernel memory per swapped page, read while 128 MiB are held out; first,
 # while the slab caches hold no free objects left by earlier fills.
 settle
@@ -50,12 +58,12 @@ cat /tmp/held
 
 for s in $sizes; do
 	memcg anon $((s / 2))M "$(zmax "$s")" || rc=1
-	incg anon usemem -m "$s" -t "_${s}M" || rc=1
-	incg anon usemem -m "$s" -t "_${s}M" -q -f exit || rc=1
+	$io incg anon usemem -m "$s" -t "_${s}M" || rc=1
+	$io incg anon usemem -m "$s" -t "_${s}M" -q -f exit || rc=1
 done
 memcg anon 64M "$(zmax 128)" || rc=1
-incg anon usemem -m 128 -a rand -t _rand128M || rc=1
+$io incg anon usemem -m 128 -a rand -t _rand128M || rc=1
 
 # MADV_PAGEOUT, then every page faulted back in: swap-out and swap-in of
 # one region without a memcg limit in the way.
-incg lat usemem -L -R -m 64 || rc=1
+$io incg lat usemem -L -R -m 64 || rc=1

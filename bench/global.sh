@@ -5,9 +5,11 @@
 # back and checked). Fill and read-back throughput, free latency.
 # guest: --mem 256 --disk 512
 # backends: zswap-disk disk
+# icount: sleep=on
+# (both backends swap to the disk, and reclaim waits for its writes.)
 
 backend "$BACKEND" || { rc=1; return; }
 ram=$(awk '/^MemTotal:/ { print int($2 / 1024) }' /proc/meminfo)
 for p in $(nproc) $((2 * $(nproc))); do
-	usemem -p $p -m $((ram * 3 / 2 / p)) -t "_p$p" || rc=1
+	io usemem -p $p -m $((ram * 3 / 2 / p)) -t "_p$p" || rc=1
 done

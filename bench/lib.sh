@@ -78,3 +78,45 @@ settle() {
 metric() {
 	echo "@@METRIC $1 $2 $3"
 }
+
+# The swap traffic beside a row whose time waits for the disk: a kernel
+# that reads less and one that reads faster give the same ratio, and the
+# counts tell them apart (and show the rows where sleep=on's real-time
+# waits make up the icount time). Pages swapped in and out (pswpin,
+# pswpout), zswap loads and stores (zswpin, zswpout; none without
+# CONFIG_ZSWAP), and KiB read from and written to the swap disk
+# (diskread, diskwrite from /sys/block/vdb/stat, 512-byte sectors).
+io_counters() {
+	awk '$1 ~ /^(pswpin|pswpout|zswpin|zswpout)$/ { print $1, $2 }' /proc/vmstat
+	[ ! -r /sys/block/vdb/stat ] ||
+		awk '{ print "diskread", int($3 / 2); print "diskwrite", int($7 / 2) }' /sys/block/vdb/stat
+}
+
+# io_mark: start counting for the rows io_rows names.
+io_mark() {
+	io_counters >/tmp/io.mark
+}
+
+# io_rows ROW...: what was counted since io_mark, as one metric
+# io_COUNTER_ROW per counter for each ROW (harness/bench-report shows
+# them beside ROW; they cover the whole run that printed ROW).
+io_rows() {
+	local row
+	io_counters >/tmp/io.now
+	for row; do
+		awk -v row="$row" 'NR == FNR { was[$1] = $2; next }
+			{ printf "@@METRIC io_%s_%s %d %s\n", $1, row, $2 - was[$1],
+				($1 ~ /^disk/) ? "KiB" : "pages" }' /tmp/io.mark /tmp/io.now
+	done
+}
+
+# io CMD...: run CMD, and put the traffic of its run beside every row it
+# printed. Its output comes when it ends: the rows are read from it.
+io() {
+	local r=0
+	io_mark
+	"$@" >/tmp/io.out || r=$?
+	cat /tmp/io.out
+	io_rows $(sed -n 's/^@@METRIC \([^ ]*\) .*/\1/p' /tmp/io.out)
+	return $r
+}

@@ -6,14 +6,17 @@
 # The base kernel walks the page tables of every process; vswap follows
 # the reverse map of the device's slots.
 # guest: --mem 2048 --disk 1280
+# icount: sleep=on
+# (swapoff reads every page from the disk, synchronously.)
 
 dev=$(awk 'NR == 2 { print $1 }' /proc/swaps)
 [ -n "$dev" ] || { echo "FAIL: no swap device"; rc=1; return; }
 echo N >$zsw/enabled
 memcg so max || { rc=1; return; }
 for s in ${SIZES:-128 512 1024}; do
+	io_mark
 	out=$(incg so swapoffload -n 4 -m $((s / 4)) -r /sys/fs/cgroup/so "$dev") || rc=1
 	echo "$out" | grep -v '^@@METRIC'
 	ms=$(echo "$out" | sed -n 's/^@@METRIC swapoff_ms \([0-9.]*\) ms$/\1/p')
-	[ -n "$ms" ] && metric "swapoff_${s}M" "$ms" ms
+	[ -n "$ms" ] && metric "swapoff_${s}M" "$ms" ms && io_rows "swapoff_${s}M"
 done

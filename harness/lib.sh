@@ -121,6 +121,21 @@ overlay_files() {
 	done | LC_ALL=C sort
 }
 
+# guest_accel: kvm or tcg, what harness/guest-run boots guests with. KVM
+# only where it works: a PVM host exposes /dev/kvm, but a normal guest
+# hangs there. VSWAP_ACCEL=kvm|tcg overrides. harness/bench asks too: the
+# icount meter exists only under TCG.
+guest_accel() {
+	if [ -n "${VSWAP_ACCEL:-}" ]; then
+		echo "$VSWAP_ACCEL"
+	elif [ -w /dev/kvm ] && [ ! -d /sys/module/kvm_pvm ] &&
+	     { [ -d /sys/module/kvm_intel ] || [ -d /sys/module/kvm_amd ]; }; then
+		echo kvm
+	else
+		echo tcg
+	fi
+}
+
 # What in a guest's kernel log fails its run (harness/guest-run, make soak).
 SPLAT_RE='WARNING:|BUG:|kernel BUG|Oops|Kernel panic|KASAN|KFENCE|UBSAN|Bad page|possible (recursive|circular) locking|inconsistent lock state|suspicious RCU usage|blocked for more than|soft lockup|rcu_.*self-detected stall|rcu_.*detected stalls'
 
