@@ -5,11 +5,11 @@
 # free latency of the mostly swapped-out region by munmap and by exit at
 # each size; swap-in fault latency; and the kernel memory each swapped
 # page costs. Zero and 0xff-filled pages are bench/samefill.sh.
-# guest: --mem 1024 --disk 1024
-# backends: zswap zswap-disk disk zram
+# guest: --mem 1024 --disk 1024 --cmdline brd.rd_size=1048576
+# backends: zswap zswap-disk disk zram brd
 # icount: sleep=off
 # icount disk zswap-disk: sleep=on
-# (zswap and zram fill memory only: sleep=off counts the work; on the disk
+# (zswap, zram and brd fill memory only: sleep=off counts the work; on the disk
 # backends each fault waits for a read, which sleep=off rounds to a tick.)
 
 backend "$BACKEND" || { rc=1; return; }

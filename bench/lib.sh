@@ -18,6 +18,10 @@ zsw=/sys/module/zswap/parameters
 #   disk        zswap off, the disk only.
 #   zram        zswap off, the disk off, a zram device as the swap
 #               device (a fast device: the layer's own overhead shows).
+#   brd         zswap off, the disk off, a RAM disk (brd) as the swap
+#               device: no compression and no IO wait, the swap code's
+#               own cost, as reviewers isolate it. The workload boots
+#               with brd.rd_size= large enough for what it swaps.
 backend() {
 	case $1 in
 	zswap)
@@ -38,6 +42,11 @@ backend() {
 		echo 1G >/sys/block/zram0/disksize &&
 			mkswap /dev/zram0 >/dev/null && swapon /dev/zram0 ||
 			return 1 ;;
+	brd)
+		echo N >$zsw/enabled
+		swapoff_all || return 1
+		[ -b /dev/ram0 ] || { echo "FAIL: no /dev/ram0 (CONFIG_BLK_DEV_RAM)"; return 1; }
+		mkswap /dev/ram0 >/dev/null && swapon /dev/ram0 || return 1 ;;
 	*)
 		echo "FAIL: unknown backend '$1'"
 		return 1 ;;

@@ -6,8 +6,8 @@
 # page as a flag in the swap table, and compresses a 0xff page (zswap) or
 # writes it (disk; zram keeps its value); the series' virtual slot keeps
 # the value of a same-filled page in its table entry, on every backend.
-# guest: --mem 1024 --disk 1024
-# backends: zswap zswap-disk disk zram
+# guest: --mem 1024 --disk 1024 --cmdline brd.rd_size=1048576
+# backends: zswap zswap-disk disk zram brd
 # icount: sleep=off
 # icount disk: sleep=on
 # (zswap, zswap-disk (no limit: nothing written back) and zram keep the

@@ -4,7 +4,11 @@
 # off) and none of it left in the swap cache, so swapoff reads it all;
 # every byte verified after swapoff (harness/guest/swapoffload.c).
 # The base kernel walks the page tables of every process; vswap follows
-# the reverse map of the device's slots.
+# the reverse map of the device's slots. With zswap off, vswap's default
+# (vswap=auto) gives these pages direct slots, 7.3's path: swapoffload -a
+# asks for virtual slots for them (the switch at always while they swap
+# out), so the row measures swapoff of data in virtual slots; a kernel
+# booted vswap=off keeps its direct slots.
 # guest: --mem 2048 --disk 1280
 # icount: sleep=on
 # (swapoff reads every page from the disk, synchronously.)
@@ -15,7 +19,7 @@ echo N >$zsw/enabled
 memcg so max || { rc=1; return; }
 for s in ${SIZES:-128 512 1024}; do
 	io_mark
-	out=$(incg so swapoffload -n 4 -m $((s / 4)) -r /sys/fs/cgroup/so "$dev") || rc=1
+	out=$(incg so swapoffload -n 4 -m $((s / 4)) -a -r /sys/fs/cgroup/so "$dev") || rc=1
 	echo "$out" | grep -v '^@@METRIC'
 	ms=$(echo "$out" | sed -n 's/^@@METRIC swapoff_ms \([0-9.]*\) ms$/\1/p')
 	[ -n "$ms" ] && metric "swapoff_${s}M" "$ms" ms && io_rows "swapoff_${s}M"
