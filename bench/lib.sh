@@ -11,7 +11,8 @@ zsw=/sys/module/zswap/parameters
 #   zswap       zswap with no disk behind it. Base 7.3 cannot run zswap
 #               without a swap device, so it keeps its disk (zswap takes
 #               the pages first); vswap swaps the disk off. This is the
-#               configuration the virtual layer exists for.
+#               configuration the virtual layer exists for. A vswap kernel
+#               switched off (vswap=off) is a 7.3 here: it keeps its disk.
 #   zswap-disk  zswap over the disk on both kernels; the workload's memcg
 #               caps zswap (memory.zswap.max) so that the oldest pages
 #               are written back to the disk.
@@ -25,7 +26,9 @@ zsw=/sys/module/zswap/parameters
 backend() {
 	case $1 in
 	zswap)
-		[ -d $vs ] && { swapoff_all || return 1; }
+		if [ -d $vs ] && ! grep -q '\[off\]' /sys/kernel/mm/swap/vswap_enabled; then
+			swapoff_all || return 1
+		fi
 		echo Y >$zsw/enabled
 		# Room for the whole working set in the pool on both kernels,
 		# so that neither writes back.

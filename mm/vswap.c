@@ -602,13 +602,14 @@ bool vswap_range_readable(struct swap_cluster_info *ci, unsigned int ci_off,
 
 /*
  * The flags of the device behind vtab entry @vtb (see
- * swap_entry_backend_flags()): data in memory is read synchronously and
- * has no writeback in flight to any device.
+ * swap_entry_backend_flags()): data in memory is the virtual device's
+ * own, is read synchronously (or ahead, at no IO cost) and has no
+ * writeback in flight to any device.
  */
 static unsigned long vswap_vtb_flags(unsigned long vtb)
 {
 	if (!vswap_vtb_is_phys(vtb))
-		return SWP_SYNCHRONOUS_IO;
+		return SWP_SYNCHRONOUS_IO | SWP_VSWAP;
 	/* A hint: the device may be going away. */
 	return data_race(__swap_entry_to_info(vswap_vtb_to_phys(vtb))->flags);
 }

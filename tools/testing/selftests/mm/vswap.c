@@ -1305,6 +1305,89 @@ TEST_F(vswap, policy_auto_zswap_max)
 	expect_idle(_metadata, &self->base.idle);
 }
 
+/*
+ * Read one byte of each page of [mem, mem + size) in order, or (@random)
+ * in a fixed random order: every page faults once.
+ */
+static void touch_pages(uint8_t *mem, size_t size, bool random)
+{
+	unsigned long n = size / page_size, i, j, tmp, *order;
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	volatile uint8_t sink;
+
+	order = malloc(n * sizeof(*order));
+	if (!order)
+		return;
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	for (i = n - 1; random && i > 0; i--) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		j = x % (i + 1);
+		tmp = order[i];
+		order[i] = order[j];
+		order[j] = tmp;
+	}
+	for (i = 0; i < n; i++)
+		sink = mem[order[i] * page_size];
+	(void)sink;
+	free(order);
+}
+
+/*
+ * Faults on slots whose data is in zswap: in order, they read ahead in the
+ * VMA's window and the folios keep their slots (most faults find their
+ * page in the swap cache, as on a disk); in random order, each reads its
+ * one page and frees its slot in the fault.
+ */
+static void swapin_order(struct __test_metadata *_metadata,
+			 const struct vswap_baseline *base, bool random)
+{
+	size_t size = 8UL << 20;
+	long swapped, ra, hits, kept;
+	struct vswap_counters out;
+	uint8_t *mem;
+
+	mem = map_anon(size, MADV_NOHUGEPAGE);
+	ASSERT_NE(mem, NULL);
+	fill(mem, size, FILL_TEXT);
+	ASSERT_EQ(madvise(mem, size, MADV_PAGEOUT), 0);
+	swapped = swapped_pages(mem, size);
+	ASSERT_GE(swapped, (long)(size / page_size / 2));
+
+	ra = read_vmstat("swap_ra");
+	hits = read_vmstat("swap_ra_hit");
+	touch_pages(mem, size, random);
+	ra = read_vmstat("swap_ra") - ra;
+	hits = read_vmstat("swap_ra_hit") - hits;
+	snapshot(&out);
+	kept = out.used - base->idle.used;
+	TH_LOG("%s: %ld pages swapped in, %ld read ahead, %ld readahead hits, %ld slots kept",
+	       random ? "random" : "in order", swapped, ra, hits, kept);
+	if (random) {
+		EXPECT_LT(ra, swapped / 8);
+		EXPECT_LT(kept, swapped / 8);
+	} else {
+		EXPECT_GE(ra, swapped / 2);
+		EXPECT_GE(hits, swapped / 2);
+		EXPECT_GE(kept, swapped / 2);
+	}
+	EXPECT_EQ(verify(mem, size, FILL_TEXT), 0);
+	ASSERT_EQ(munmap(mem, size), 0);
+	expect_idle(_metadata, &base->idle);
+}
+
+TEST_F(vswap, swapin_in_order_reads_ahead)
+{
+	swapin_order(_metadata, &self->base, false);
+}
+
+TEST_F(vswap, swapin_random_reads_one)
+{
+	swapin_order(_metadata, &self->base, true);
+}
+
 /* Swapped pages shared by fork: both sides read them, then COW them. */
 TEST_F(vswap, fork_cow)
 {
