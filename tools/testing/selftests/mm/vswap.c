@@ -1318,7 +1318,6 @@ static void touch_pages(uint8_t *mem, size_t size, bool random)
 {
 	unsigned long n = size / page_size, i, j, tmp, *order;
 	uint64_t x = 0x9e3779b97f4a7c15ULL;
-	volatile uint8_t sink;
 
 	order = malloc(n * sizeof(*order));
 	if (!order)
@@ -1335,8 +1334,7 @@ static void touch_pages(uint8_t *mem, size_t size, bool random)
 		order[j] = tmp;
 	}
 	for (i = 0; i < n; i++)
-		sink = mem[order[i] * page_size];
-	(void)sink;
+		FORCE_READ(mem[order[i] * page_size]);
 	free(order);
 }
 
