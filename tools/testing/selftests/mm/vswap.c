@@ -1901,6 +1901,17 @@ TEST_F(vswap_disk, policy_zswap_max_zero)
 	policy_disk(_metadata, &self->base, &self->sw, "auto", FILL_TEXT);
 }
 
+/*
+ * With a swap device on, in-memory slots still read ahead: a rotational
+ * device (QEMU's virtio disk is one) turns the VMA readahead of physical
+ * slots off, which must not leave zswap-backed virtual slots with the
+ * synchronous path for every fault.
+ */
+TEST_F(vswap_disk, swapin_in_order_reads_ahead)
+{
+	swapin_order(_metadata, &self->base, false);
+}
+
 /* zswap refuses random data: it goes to disk through virtual slots. */
 TEST_F(vswap_disk, incompressible_to_disk)
 {
