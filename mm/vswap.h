@@ -17,10 +17,17 @@
  * ----------------
  * The virtual device has no cluster_info[] array: it could be larger than
  * any physical device. A cluster is allocated when the allocator needs a
- * new one and lives in si->vclusters, an xarray keyed by cluster index.
- * Index 0 is never used, so slot 0 is never handed out. A cluster whose last
- * slot is freed is marked CLUSTER_FLAG_DEAD under its lock, erased from the
- * xarray and freed after an RCU grace period.
+ * new one, takes the lowest free index from si->vclusters (an xarray used
+ * only to hand out indices) and is found by index in vswap_clusters, a
+ * flat array of cluster pointers (struct vswap_cluster_map in mm/swap.h): a
+ * lookup is two loads where an xarray walk cost about 60 instructions,
+ * and a swap-out and swap-in look up a cluster a dozen times. The map
+ * only grows: a longer copy replaces it under xa_lock(&si->vclusters),
+ * which also covers every store into it, and the old one is freed after
+ * an RCU grace period. Index 0 is never used, so slot 0 is never handed
+ * out. A cluster whose last slot is freed is marked CLUSTER_FLAG_DEAD
+ * under its lock, cleared from the map, its index released, and freed
+ * after an RCU grace period.
  *
  * A cluster cannot die while any of its slots is allocated (ci->count > 0),
  * so a caller holding a swap count (a PTE, shmem mapping) or the lock of a
@@ -150,7 +157,7 @@ struct zswap_entry;
 
 struct vswap_cluster {
 	struct swap_cluster_info ci;
-	unsigned long idx;		/* key in si->vclusters */
+	unsigned long idx;		/* index in vswap_clusters */
 	struct rcu_head rcu;
 	atomic_long_t *vtab;		/* SWAPFILE_CLUSTER entries */
 };

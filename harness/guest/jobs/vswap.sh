@@ -3,7 +3,9 @@
 # fixture: VSWAP_FIXTURE=vswap (the default; boot with --nodisk: zswap and
 # zero pages only) or vswap_disk (with the swap disk: disk behind virtual
 # slots, zswap writeback, memory.swap for disk only, a full device,
-# swapoff through the reverse map, a removed memcg) or vswap_faults (with
+# swapoff through the reverse map, a removed memcg), vswap_zram (no disk,
+# booted zswap.enabled=0: large swap-in of virtual slots backed by zram)
+# or vswap_faults (with
 # the disk, on a kernel with failslab's stack trace filter: make soak runs
 # it on vswap-kasan). Every sub-test must
 # pass; a skip fails the job too, since this kernel has the layer.

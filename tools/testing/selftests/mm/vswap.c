@@ -406,8 +406,9 @@ FIXTURE(vswap) {
  * there, then save what they may change, and set up the memcg, locked
  * memory and the baseline. Returns false if the test is skipped.
  */
+/* @zswap: the state zswap must be in, 'Y' or 'N'. */
 static bool setup_common(struct __test_metadata *_metadata,
-			 struct vswap_baseline *base)
+			 struct vswap_baseline *base, char zswap)
 {
 	char pid[32];
 
@@ -418,8 +419,9 @@ static bool setup_common(struct __test_metadata *_metadata,
 	if (!memcg_v2())
 		SKIP(return false, "needs cgroup v2 with the memory controller");
 	base->zswap_enabled = read_flag(ZSWAP_ENABLED);
-	if (base->zswap_enabled != 'Y')
-		SKIP(return false, "zswap is not enabled");
+	if (base->zswap_enabled != zswap)
+		SKIP(return false, "zswap is %s", zswap == 'Y' ? "not enabled" :
+		     "enabled (boot with zswap.enabled=0 for this fixture)");
 	base->zswap_shrinker = read_flag(ZSWAP_SHRINKER);
 	read_mode(base->vswap_mode, sizeof(base->vswap_mode));
 
@@ -489,7 +491,7 @@ FIXTURE_SETUP(vswap)
 		SKIP(return, "no " VSWAP_DIR ": not a CONFIG_VSWAP kernel?");
 	if (swap_devices() != 0)
 		SKIP(return, "these tests need a machine with no swap device");
-	setup_common(_metadata, &self->base);
+	setup_common(_metadata, &self->base, 'Y');
 }
 
 FIXTURE_TEARDOWN(vswap)
@@ -595,6 +597,17 @@ TEST_F(vswap, zero_pages_reclaim)
 TEST_F(vswap, zero_pages_pageout)
 {
 	swap_round_trip(_metadata, &self->base, FILL_ZERO, 32UL << 20, true);
+}
+
+/*
+ * More virtual clusters than the cluster map starts with (64: 128 MiB of
+ * slots), so that the map is replaced by longer copies while the region
+ * goes out; every page must come back from its own slot. Same-filled
+ * pages, each with a value of its own, cost no compression.
+ */
+TEST_F_TIMEOUT(vswap, many_clusters_pageout, 300)
+{
+	swap_round_trip(_metadata, &self->base, FILL_SAME, 320UL << 20, true);
 }
 
 TEST_F(vswap, compressible_reclaim)
@@ -1715,7 +1728,7 @@ FIXTURE_SETUP(vswap_disk)
 	self->sw.other[0] = 0;
 	ASSERT_NE(getcwd(self->sw.swapfile, sizeof(self->sw.swapfile) - 32), NULL);
 	strcat(self->sw.swapfile, "/" SWAPFILE);
-	setup_common(_metadata, &self->base);
+	setup_common(_metadata, &self->base, 'Y');
 }
 
 static void nullb_remove(void)
@@ -2926,7 +2939,7 @@ FIXTURE_SETUP(vswap_faults)
 	if (access(FAILSLAB "require-start", W_OK))
 		SKIP(return, "no %srequire-start: needs CONFIG_FAILSLAB and its stack trace filter",
 		     FAILSLAB);
-	setup_common(_metadata, &self->base);
+	setup_common(_metadata, &self->base, 'Y');
 }
 
 FIXTURE_TEARDOWN(vswap_faults)
@@ -3037,6 +3050,105 @@ TEST_F(vswap_faults, memcg_table_alloc_fail)
 	EXPECT_GE(swapped_pages(mem, size), (long)(size / page_size / 2));
 	EXPECT_EQ(read_key(CG_NAME "/memory.swap.events", "fail"), fail1);
 	EXPECT_EQ(verify(mem, size, FILL_TEXT), 0);
+	ASSERT_EQ(munmap(mem, size), 0);
+	expect_idle(_metadata, &self->base.idle);
+}
+
+/*
+ * Virtual slots on zram with zswap never enabled: the one configuration in
+ * which virtual slots are swapped in as a large folio. 7.3 swaps a large
+ * folio in whole only from a SWP_SYNCHRONOUS_IO device and only while
+ * zswap has never been enabled (it cannot load a large folio). Large
+ * folios get virtual slots only while zswap is on, so what comes back
+ * large is a run of order-0 folios' virtual slots, contiguous and each
+ * backed by the next zram slot, at always (the policy gives no virtual
+ * slots with zswap off otherwise). The job runs this fixture alone, in a
+ * boot with zswap.enabled=0.
+ */
+#define ZRAM_DIR	"/sys/block/zram0/"
+#define ZRAM_DEV	"/dev/zram0"
+#define ZRAM_PAGES	(64UL << 10)	/* 256 MiB with 4 KiB pages */
+
+FIXTURE(vswap_zram) {
+	struct vswap_baseline base;
+	bool swapon;
+};
+
+FIXTURE_SETUP(vswap_zram)
+{
+	char size[32];
+	int fd;
+
+	page_size = sysconf(_SC_PAGESIZE);
+	self->swapon = false;
+	if (access(VSWAP_DIR "phys", R_OK))
+		SKIP(return, "no " VSWAP_DIR "phys: not a CONFIG_VSWAP kernel?");
+	if (swap_devices() != 0)
+		SKIP(return, "these tests need a machine with no swap device");
+	if (access(ZRAM_DIR "disksize", W_OK))
+		SKIP(return, "no zram device (CONFIG_ZRAM)");
+	if (!setup_common(_metadata, &self->base, 'N'))
+		return;
+	snprintf(size, sizeof(size), "%lu", ZRAM_PAGES * page_size);
+	ASSERT_EQ(write_str(ZRAM_DIR "disksize", size), 0);
+	fd = open(ZRAM_DEV, O_RDWR);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(write_swap_header(fd, ZRAM_PAGES), 0);
+	close(fd);
+	ASSERT_EQ(swapon(ZRAM_DEV, 0), 0);
+	self->swapon = true;
+	/* The idle state includes the device, now that it is on. */
+	snapshot(&self->base.idle);
+}
+
+FIXTURE_TEARDOWN(vswap_zram)
+{
+	if (self->swapon)
+		swapoff(ZRAM_DEV);
+	write_str(ZRAM_DIR "reset", "1");
+	teardown_common(&self->base);
+}
+
+/*
+ * Order-0 folios swap out to contiguous virtual slots, each backed by the
+ * next zram slot; with 64 KiB folios allowed for the faults, each fault
+ * reads 16 of them back as one folio (vswap_range_readable() finds one
+ * run of one device behind the range).
+ */
+TEST_F(vswap_zram, large_swapin)
+{
+	unsigned int order = sz2ord(64UL << 10, page_size);
+	size_t pmd = read_pmd_pagesize(), size = 4 * pmd;
+	long pages = size / page_size, folios = pages >> order;
+	struct vswap_counters out, d;
+	long swpin;
+	uint8_t *mem;
+
+	/* Order-0 folios for the swap-out, 64 KiB ones for the faults. */
+	if (!thp_use_order(order))
+		SKIP(return, "no THP of order %u", order);
+	mem = map_aligned(size, pmd);
+	ASSERT_NE(mem, NULL);
+	ASSERT_EQ(madvise(mem, size, MADV_NOHUGEPAGE), 0);
+	fill(mem, size, FILL_TEXT);
+	ASSERT_EQ(madvise(mem, size, MADV_PAGEOUT), 0);
+
+	snapshot(&out);
+	d = vdiff(&out, &self->base.idle);
+	TH_LOG("%ld pages out: virtual %ld, phys %ld", swapped_pages(mem, size),
+	       d.used, d.phys);
+	ASSERT_EQ(swapped_pages(mem, size), pages);
+	/* Virtual slots, each backed by a zram slot. */
+	ASSERT_EQ(d.used, pages);
+	ASSERT_EQ(d.phys, pages);
+
+	swpin = thp_stat(order, "swpin");
+	ASSERT_EQ(madvise(mem, size, MADV_HUGEPAGE), 0);
+	EXPECT_EQ(verify(mem, size, FILL_TEXT), 0);
+	TH_LOG("order %u swpin %ld of %ld folios", order,
+	       thp_stat(order, "swpin") - swpin, folios);
+	/* All of them, unless the zram slots of a run were not contiguous. */
+	EXPECT_GE(thp_stat(order, "swpin") - swpin, folios * 3 / 4);
 	ASSERT_EQ(munmap(mem, size), 0);
 	expect_idle(_metadata, &self->base.idle);
 }
