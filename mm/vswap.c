@@ -608,10 +608,19 @@ bool vswap_range_readable(struct swap_cluster_info *ci, unsigned int ci_off,
  */
 static unsigned long vswap_vtb_flags(unsigned long vtb)
 {
+	int type;
+
 	if (!vswap_vtb_is_phys(vtb))
 		return SWP_SYNCHRONOUS_IO | SWP_VSWAP;
-	/* A hint: the device may be going away. */
-	return data_race(__swap_entry_to_info(vswap_vtb_to_phys(vtb))->flags);
+	type = swp_type(vswap_vtb_to_phys(vtb));
+	/*
+	 * A hint, read without the device pinned: from a fault only the
+	 * virtual slot is, so swapoff may be taking the physical device
+	 * away, or a swapon may have reused its type. A swap_info_struct is
+	 * never freed, so the read is safe; __swap_entry_to_info() would
+	 * (rightly) warn that the device is not pinned.
+	 */
+	return data_race(READ_ONCE(swap_info[type])->flags);
 }
 
 /*

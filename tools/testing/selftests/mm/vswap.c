@@ -32,6 +32,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -2746,6 +2747,77 @@ static int swapoff_with_alarms(const char *dev, long usec)
 	close(report[0]);
 	waitpid(pid, &status, 0);
 	return err;
+}
+
+/* One thread's share of swapoff_races_faults: pages it checks. */
+struct fault_slice {
+	uint8_t *mem;
+	unsigned long first, nr;
+	long bad;
+};
+
+static void *fault_slice_check(void *arg)
+{
+	struct fault_slice *s = arg;
+	uint8_t *expect = malloc(page_size);
+	unsigned long i;
+
+	s->bad = expect ? 0 : -1;
+	for (i = s->first; expect && i < s->first + s->nr; i++) {
+		fill_page(expect, i, FILL_TEXT);
+		if (memcmp(s->mem + i * page_size, expect, page_size))
+			s->bad++;
+	}
+	free(expect);
+	return NULL;
+}
+
+/*
+ * swapoff and swapon of the disk while four threads fault back pages whose
+ * virtual slots it backs (review N1): a fault reads from the disk, or from
+ * memory once swapoff has moved the data, and its backend hint may read
+ * the flags of a device being taken away. Sixteen rounds; every byte is
+ * checked in each, and a warning in the kernel log fails the run.
+ */
+TEST_F_TIMEOUT(vswap_disk, swapoff_races_faults, 300)
+{
+	size_t size = 16UL << 20;
+	unsigned long pages = size / page_size, per = pages / 4;
+	struct fault_slice slice[4];
+	pthread_t thread[4];
+	long phys = read_long(VSWAP_DIR "phys");
+	int round, i;
+	uint8_t *mem;
+
+	/* Disk behind every virtual slot: zswap off, virtual slots always. */
+	ASSERT_EQ(write_str(ZSWAP_ENABLED, "N"), 0);
+	mem = map_anon(size, MADV_NOHUGEPAGE);
+	ASSERT_NE(mem, NULL);
+	fill(mem, size, FILL_TEXT);
+	for (round = 0; round < 16; round++) {
+		ASSERT_EQ(madvise(mem, size, MADV_PAGEOUT), 0);
+		ASSERT_GE(swapped_pages(mem, size), (long)pages / 2);
+		if (!round)
+			TH_LOG("%ld of %lu pages out, %ld on the disk",
+			       swapped_pages(mem, size), pages,
+			       read_long(VSWAP_DIR "phys") - phys);
+		for (i = 0; i < 4; i++) {
+			slice[i] = (struct fault_slice){ mem, i * per, per, 0 };
+			ASSERT_EQ(pthread_create(&thread[i], NULL,
+						 fault_slice_check, &slice[i]), 0);
+		}
+		self->sw.dev_off = 1;
+		EXPECT_EQ(swapoff(self->sw.dev), 0);
+		EXPECT_EQ(swapon(self->sw.dev, 0), 0);
+		self->sw.dev_off = 0;
+		for (i = 0; i < 4; i++) {
+			ASSERT_EQ(pthread_join(thread[i], NULL), 0);
+			EXPECT_EQ(slice[i].bad, 0);
+		}
+	}
+	EXPECT_EQ(verify(mem, size, FILL_TEXT), 0);
+	ASSERT_EQ(munmap(mem, size), 0);
+	expect_idle(_metadata, &self->base.idle);
 }
 
 /*
