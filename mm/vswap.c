@@ -704,13 +704,14 @@ static unsigned short vswap_folio_memcg_id(struct folio *folio)
  * A swap-out found no free physical slot: memory.swap.events counts it as
  * "fail", as without CONFIG_VSWAP when swap space runs out. With no swap
  * device at all there is no swap space to run out of, and nothing is
- * counted, as without CONFIG_VSWAP (reclaim does not try then).
+ * counted, as without CONFIG_VSWAP (reclaim does not try then). Nor is a
+ * pass over data whose failure was counted already (@count_fail false).
  */
-static void vswap_count_swap_fail(unsigned short id)
+static void vswap_count_swap_fail(unsigned short id, bool count_fail)
 {
 	struct mem_cgroup *memcg;
 
-	if (!total_swap_pages || mem_cgroup_disabled() || !id)
+	if (!count_fail || !total_swap_pages || mem_cgroup_disabled() || !id)
 		return;
 	rcu_read_lock();
 	memcg = mem_cgroup_from_private_id(id);
@@ -727,12 +728,14 @@ static void vswap_count_swap_fail(unsigned short id)
  * whole can no longer be split, so this is what keeps it reclaimable on a
  * swap file or a fragmented device.
  *
+ * @count_fail: a failure is new, for memory.swap.events.
+ *
  * Context: the folio is locked in the swap cache of its virtual slots and
  * has no backend.
  * Return: 0, -ENOMEM if memory.swap.max is hit, -ENOSPC if the swap
  * devices do not have the slots.
  */
-static int vswap_folio_alloc_phys(struct folio *folio)
+static int vswap_folio_alloc_phys(struct folio *folio, bool count_fail)
 {
 	unsigned int i, nr = folio_nr_pages(folio);
 	unsigned short id = vswap_folio_memcg_id(folio);
@@ -742,7 +745,7 @@ static int vswap_folio_alloc_phys(struct folio *folio)
 	swp_entry_t phys;
 
 	/* A swap-out that gets no disk space counts in swap.events. */
-	if (mem_cgroup_charge_swap_disk(id, nr, true)) {
+	if (mem_cgroup_charge_swap_disk(id, nr, count_fail)) {
 		atomic_long_inc(&vswap_stats.phys_alloc_fail);
 		return -ENOMEM;
 	}
@@ -768,7 +771,7 @@ static int vswap_folio_alloc_phys(struct folio *folio)
 	for (i = 0; i < nr; i++) {
 		phys = vswap_phys_alloc(voffset + i, 0);
 		if (!phys.val) {
-			vswap_count_swap_fail(id);
+			vswap_count_swap_fail(id, count_fail);
 			goto fail;
 		}
 		atomic_long_inc(&vswap_stats.rmap);
@@ -858,12 +861,18 @@ void vswap_folio_set_phys(struct folio *folio, swp_entry_t phys)
 
 /*
  * zswap refused @folio: give it physical slots to be written to, reusing
- * those that still hold an older copy.
+ * those that still hold an older copy. @count_fail: this is the first
+ * pass that finds no home for the data, to be counted in
+ * memory.swap.events if no slot can be had. Reclaim passes over data kept
+ * in memory before (zswap refused it, no disk slot could be had, and it has
+ * not changed since) count nothing: 7.3 would not scan anon memory of a
+ * cgroup at memory.swap.max at all, so each of those passes is one it
+ * would not make.
  *
  * Context: the folio is locked in the swap cache of its virtual slots.
  * Return: 0 if the folio can be written, or why it cannot.
  */
-int vswap_prepare_writeout(struct folio *folio)
+int vswap_prepare_writeout(struct folio *folio, bool count_fail)
 {
 	struct swap_cluster_info *ci;
 	unsigned int i;
@@ -892,7 +901,7 @@ int vswap_prepare_writeout(struct folio *folio)
 		vswap_drop_backends(ci, swp_cluster_offset(folio->swap),
 				    folio_nr_pages(folio), VSWAP_PHYS, false);
 		swap_cluster_unlock(ci);
-		err = vswap_folio_alloc_phys(folio);
+		err = vswap_folio_alloc_phys(folio, count_fail);
 		if (err)
 			return err;
 	}

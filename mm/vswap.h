@@ -385,7 +385,7 @@ bool vswap_folio_poisoned(struct folio *folio);
 int vswap_writeback_alloc_phys(struct folio *folio, swp_entry_t *physp);
 void vswap_phys_abort(struct folio *folio, swp_entry_t phys);
 void vswap_folio_set_phys(struct folio *folio, swp_entry_t phys);
-int vswap_prepare_writeout(struct folio *folio);
+int vswap_prepare_writeout(struct folio *folio, bool count_fail);
 int vswap_unuse_slots(struct swap_info_struct *si, const pgoff_t *voffsets,
 		      unsigned int nr);
 bool vswap_range_readable(struct swap_cluster_info *ci, unsigned int ci_off,
@@ -488,7 +488,8 @@ static inline bool vswap_range_readable(struct swap_cluster_info *ci,
 	return true;
 }
 
-static inline int vswap_prepare_writeout(struct folio *folio)
+static inline int vswap_prepare_writeout(struct folio *folio,
+					 bool count_fail)
 {
 	return -ENOSPC;
 }

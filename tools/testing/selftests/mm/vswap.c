@@ -2394,6 +2394,77 @@ TEST_F(vswap_disk, swap_events_writeback)
 }
 
 /*
+ * Random data the cgroup cannot put on disk (memory.swap.max full) is
+ * kept in memory after zswap refuses it. That is one failed swap-out per
+ * folio, counted once in memory.swap.events. Later reclaim passes that
+ * find the same data again (they scan anon memory because the cgroup's
+ * text still compresses) must not count it again: 7.3 would not scan
+ * anon memory at memory.swap.max at all, and an OOM daemon polling the
+ * events would see a storm of failures that are not new.
+ */
+TEST_F(vswap_disk, swap_events_kept_resident)
+{
+	/*
+	 * The disk takes 512 pages (memory.swap.max), the virtual slots are
+	 * bounded at 2,048 (VSWAP_SWAP_MAX_RATIO): room for both regions.
+	 */
+	size_t size = 4UL << 20, tsize = 2UL << 20, cap = 2UL << 20;
+	long max0, fail0, max1, fail1, max2, fail2, kept1, kept2;
+	uint8_t *rnd, *text;
+	char val[32];
+	int i;
+
+	snprintf(val, sizeof(val), "%zu", cap);
+	ASSERT_EQ(write_str(CG_NAME "/memory.swap.max", val), 0);
+	rnd = map_anon(size, MADV_NOHUGEPAGE);
+	ASSERT_NE(rnd, NULL);
+	text = map_anon(tsize, MADV_NOHUGEPAGE);
+	ASSERT_NE(text, NULL);
+	fill(rnd, size, FILL_RANDOM);
+	fill(text, tsize, FILL_TEXT);
+
+	max0 = read_key(CG_NAME "/memory.swap.events", "max");
+	fail0 = read_key(CG_NAME "/memory.swap.events", "fail");
+	ASSERT_EQ(madvise(rnd, size, MADV_PAGEOUT), 0);
+	max1 = read_key(CG_NAME "/memory.swap.events", "max");
+	fail1 = read_key(CG_NAME "/memory.swap.events", "fail");
+	kept1 = read_long(VSWAP_DIR "kept_resident");
+	/* The disk took what memory.swap.max allows; the rest was refused. */
+	EXPECT_EQ(read_long(CG_NAME "/memory.swap.current"), (long)cap);
+	EXPECT_GT(max1 - max0, 0);
+	EXPECT_EQ(fail1 - fail0, max1 - max0);
+
+	/*
+	 * Reclaim passes over the refused pages and the text, four times.
+	 * It scans the cgroup's anon memory while the text compresses.
+	 * Reading memory.stat flushes the cgroup's statistics, which
+	 * reclaim sizes its scan from, as in swap_events_writeback.
+	 */
+	for (i = 0; i < 4; i++) {
+		EXPECT_EQ(verify(text, tsize, FILL_TEXT), 0);
+		read_key(CG_NAME "/memory.stat", "anon");
+		memcg_reclaim(4 * size);
+	}
+	max2 = read_key(CG_NAME "/memory.swap.events", "max");
+	fail2 = read_key(CG_NAME "/memory.swap.events", "fail");
+	kept2 = read_long(VSWAP_DIR "kept_resident");
+	TH_LOG("pageout: max +%ld, fail +%ld; 4 reclaims: kept_resident +%ld, max +%ld, fail +%ld",
+	       max1 - max0, fail1 - fail0, kept2 - kept1, max2 - max1,
+	       fail2 - fail1);
+	/* The passes found refused pages again (the test can see a recount). */
+	EXPECT_GT(kept2 - kept1, 0);
+	EXPECT_EQ(max2, max1);
+	EXPECT_EQ(fail2, fail1);
+
+	EXPECT_EQ(verify(rnd, size, FILL_RANDOM), 0);
+	EXPECT_EQ(verify(text, tsize, FILL_TEXT), 0);
+	ASSERT_EQ(munmap(rnd, size), 0);
+	ASSERT_EQ(munmap(text, tsize), 0);
+	expect_idle(_metadata, &self->base.idle);
+	EXPECT_EQ(read_long(CG_NAME "/memory.swap.current"), 0);
+}
+
+/*
  * With the layer switched off, swap-out takes direct slots as without
  * CONFIG_VSWAP, and zswap keeps their entries. Once those slots fill the
  * cgroup's memory.swap.max, zswap writeback needs no new slot and no new
