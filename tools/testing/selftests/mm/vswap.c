@@ -63,6 +63,7 @@
 #define ZSWAP_PARAM	"/sys/module/zswap/parameters/"
 #define ZSWAP_ENABLED	ZSWAP_PARAM "enabled"
 #define ZSWAP_SHRINKER	ZSWAP_PARAM "shrinker_enabled"
+#define ZSWAP_COMPRESSOR	ZSWAP_PARAM "compressor"
 #define THP_DIR		"/sys/kernel/mm/transparent_hugepage/"
 #define CG_ROOT		"/sys/fs/cgroup"
 #define CG_NAME		CG_ROOT "/vswap_selftest"
@@ -354,6 +355,20 @@ static int swap_devices(void)
  * The setting of the vswap switch: the word in brackets of "off [auto]
  * always". Empty if the file cannot be read or has no such word.
  */
+/* The first line of @path, without its newline; empty if unreadable. */
+static void read_line(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n = -1;
+
+	if (fd >= 0) {
+		n = read(fd, buf, len - 1);
+		close(fd);
+	}
+	buf[n > 0 ? n : 0] = 0;
+	buf[strcspn(buf, "\n")] = 0;
+}
+
 static void read_mode(char *mode, size_t len)
 {
 	char buf[64] = "", *lb, *rb;
@@ -396,6 +411,7 @@ struct vswap_baseline {
 	long zswpout, zswpin, swpout_zero;
 	char zswap_enabled, zswap_shrinker;
 	char vswap_mode[16];
+	char compressor[64];
 };
 
 FIXTURE(vswap) {
@@ -424,6 +440,7 @@ static bool setup_common(struct __test_metadata *_metadata,
 		SKIP(return false, "zswap is %s", zswap == 'Y' ? "not enabled" :
 		     "enabled (boot with zswap.enabled=0 for this fixture)");
 	base->zswap_shrinker = read_flag(ZSWAP_SHRINKER);
+	read_line(ZSWAP_COMPRESSOR, base->compressor, sizeof(base->compressor));
 	read_mode(base->vswap_mode, sizeof(base->vswap_mode));
 
 	/* THP settings go back as they were when the test ends, however. */
@@ -472,6 +489,8 @@ static void teardown_common(const struct vswap_baseline *base)
 
 	restore_flag(ZSWAP_ENABLED, base->zswap_enabled);
 	restore_flag(ZSWAP_SHRINKER, base->zswap_shrinker);
+	if (base->compressor[0])
+		write_str(ZSWAP_COMPRESSOR, base->compressor);
 	if (base->vswap_mode[0])
 		write_str(VSWAP_SWITCH, base->vswap_mode);
 	thp_restore_settings();
@@ -647,21 +666,37 @@ TEST_F(vswap, mixed_pageout)
 	swap_round_trip(_metadata, &self->base, FILL_MIXED, 32UL << 20, true);
 }
 
+/* Pages zswap refused as incompressible, in either of its counters. */
+static long zswap_rejects(void)
+{
+	return read_long(ZSWAP_DIR "reject_compress_fail") +
+	       read_long(ZSWAP_DIR "reject_compress_poor");
+}
+
 /*
  * zswap refuses random data and there is no disk: it must stay in RAM. It
  * stays in the swap cache of its virtual slots, unmapped, until touched;
  * reclaim must not compress it again meanwhile (nothing changed it), or
  * a memcg full of such data burns its time compressing instead of going
- * OOM.
+ * OOM. Each compressor says "does not fit" in its own way (lzo with
+ * -EINVAL, others with an error of their own or a result as big as the
+ * page): zswap must hear each as a refusal of the data, not as an error
+ * that may pass, after which the page would be compressed again on every
+ * pass. @comp: the compressor to use, NULL to leave zswap's as it is.
  */
-TEST_F(vswap, incompressible_stays_resident)
+static void incompressible_refused_once(struct __test_metadata *_metadata,
+					const struct vswap_baseline *base,
+					const char *comp)
 {
 	size_t size = 8UL << 20, pages = size / page_size;
 	long rejects, rejects_again;
 	struct vswap_counters out;
 	uint8_t *mem;
 
-	rejects = read_long(ZSWAP_DIR "reject_compress_fail");
+	/* The fixture's teardown puts zswap's own compressor back. */
+	if (comp)
+		ASSERT_EQ(write_str(ZSWAP_COMPRESSOR, comp), 0);
+	rejects = zswap_rejects();
 	ASSERT_GE(rejects, 0);
 	mem = map_anon(size, MADV_NOHUGEPAGE);
 	ASSERT_NE(mem, NULL);
@@ -669,27 +704,42 @@ TEST_F(vswap, incompressible_stays_resident)
 	ASSERT_EQ(madvise(mem, size, MADV_PAGEOUT), 0);
 
 	snapshot(&out);
-	rejects = read_long(ZSWAP_DIR "reject_compress_fail") - rejects;
-	TH_LOG("%ld pages refused by zswap, %ld swapped, %ld resident",
-	       rejects, swapped_pages(mem, size), resident_pages(mem, size));
-	EXPECT_EQ(out.zswap, self->base.idle.zswap);
-	EXPECT_EQ(out.zero, self->base.idle.zero);
+	rejects = zswap_rejects() - rejects;
+	TH_LOG("%s: %ld pages refused by zswap, %ld swapped, %ld resident",
+	       comp ? comp : "default", rejects, swapped_pages(mem, size),
+	       resident_pages(mem, size));
+	EXPECT_EQ(out.zswap, base->idle.zswap);
+	EXPECT_EQ(out.zero, base->idle.zero);
 	EXPECT_EQ(rejects, (long)pages);
 	EXPECT_EQ(resident_pages(mem, size), (long)pages);
-	EXPECT_EQ(read_vmstat("zswpout"), self->base.zswpout);
+	EXPECT_EQ(read_vmstat("zswpout"), base->zswpout);
 
 	/* A second reclaim pass finds the same data: no compression. */
-	rejects_again = read_long(ZSWAP_DIR "reject_compress_fail");
+	rejects_again = zswap_rejects();
 	memcg_reclaim(2 * size);
-	rejects_again = read_long(ZSWAP_DIR "reject_compress_fail") -
-			rejects_again;
+	rejects_again = zswap_rejects() - rejects_again;
 	TH_LOG("reclaim again: %ld pages refused by zswap", rejects_again);
 	EXPECT_EQ(rejects_again, 0);
 	EXPECT_EQ(resident_pages(mem, size), (long)pages);
 
 	EXPECT_EQ(verify(mem, size, FILL_RANDOM), 0);
 	ASSERT_EQ(munmap(mem, size), 0);
-	expect_idle(_metadata, &self->base.idle);
+	expect_idle(_metadata, &base->idle);
+}
+
+TEST_F(vswap, incompressible_stays_resident)
+{
+	incompressible_refused_once(_metadata, &self->base, NULL);
+}
+
+TEST_F(vswap, incompressible_lz4)
+{
+	incompressible_refused_once(_metadata, &self->base, "lz4");
+}
+
+TEST_F(vswap, incompressible_zstd)
+{
+	incompressible_refused_once(_metadata, &self->base, "zstd");
 }
 
 /*
