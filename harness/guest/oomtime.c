@@ -3,14 +3,16 @@
  * oomtime: how long a memcg takes to OOM-kill a process whose memory
  * cannot all be swapped, and what reclaim did meanwhile.
  *
- *   oomtime -c CGROUP -k random|zero|onebyte [-m MiB] [-t SECONDS] [-z N]
- *           [-p MiB]
+ *   oomtime -c CGROUP -k random|zero|onebyte|tmpfs [-m MiB] [-t SECONDS]
+ *           [-z N] [-p MiB]
  *
  * A child joins CGROUP (its limits are set by the job) and writes a
  * region of MiB (default 192) page by page, then keeps rewriting it:
  *   random   every page incompressible (a new word per page per pass)
  *   zero     one zero byte per page: zero pages
  *   onebyte  one byte per page, 1 then 2, 3...: all but one byte zero
+ *   tmpfs    random pages as above, written with write(2) to a file on
+ *            tmpfs (a memfd) instead of to anon memory
  * The parent waits for the child to die and prints the time it took,
  * the pages written, and the reclaim counters of /proc/vmstat (and
  * vswap/kept_resident where it exists) over the run:
@@ -41,7 +43,8 @@
 
 #include "guest.h"
 
-enum kind { K_RANDOM, K_ZERO, K_ONEBYTE };
+enum kind { K_RANDOM, K_ZERO, K_ONEBYTE, K_TMPFS };
+#define NR_KINDS	4
 
 static const char *const vmstat_keys[] = {
 	"pgscan_anon", "pgsteal_anon", "workingset_refault_anon",
@@ -93,6 +96,32 @@ static void snapshot(long *v)
 	v[REJECTS] = read_long("/sys/kernel/debug/zswap/reject_compress_fail");
 }
 
+/*
+ * Write random pages to a tmpfs file, page by page, then keep rewriting
+ * them (a new word per page per pass), as child() does in anon memory.
+ * The file is charged to this process's memcg and goes when it dies.
+ */
+static void tmpfs_child(unsigned long pages, volatile long *written)
+{
+	uint8_t *buf = malloc(PAGE);
+	unsigned long i, pass;
+	int fd = memfd_create("oomtime", 0);
+
+	if (!buf || fd < 0)
+		_exit(3);
+	for (pass = 0;; pass++) {
+		for (i = 0; i < pages; i++) {
+			fill_random_page(buf, i);
+			if (pass)
+				((uint64_t *)buf)[pass % (PAGE / 8)] ^=
+					i * 0x9e3779b97f4a7c15ULL + pass;
+			if (pwrite(fd, buf, PAGE, (off_t)i * PAGE) != PAGE)
+				_exit(3);
+			(*written)++;
+		}
+	}
+}
+
 static void child(const char *cg, enum kind kind, size_t size,
 		  volatile long *written)
 {
@@ -107,6 +136,9 @@ static void child(const char *cg, enum kind kind, size_t size,
 	if (fd < 0 || write(fd, pid, strlen(pid)) != (ssize_t)strlen(pid))
 		_exit(3);
 	close(fd);
+
+	if (kind == K_TMPFS)
+		tmpfs_child(pages, written);
 
 	/* Larger than RAM may be asked for: the memcg decides, not overcommit. */
 	mem = mmap(NULL, size, PROT_READ | PROT_WRITE,
@@ -131,6 +163,8 @@ static void child(const char *cg, enum kind kind, size_t size,
 			case K_ONEBYTE:
 				p[0] = (uint8_t)(pass + 1) ? (uint8_t)(pass + 1) : 1;
 				break;
+			case K_TMPFS:	/* tmpfs_child() does not return */
+				break;
 			}
 			(*written)++;
 		}
@@ -139,7 +173,9 @@ static void child(const char *cg, enum kind kind, size_t size,
 
 int main(int argc, char **argv)
 {
-	static const char *const names[] = { "random", "zero", "onebyte" };
+	static const char *const names[NR_KINDS] = {
+		"random", "zero", "onebyte", "tmpfs"
+	};
 	long before[NR_KEYS + 2], after[NR_KEYS + 2], limit_s = 600, ms;
 	long max_rejects = -1, max_pages = -1, rejects, distinct;
 	size_t size = 192UL << 20;
@@ -159,7 +195,7 @@ int main(int argc, char **argv)
 			cg = optarg;
 			break;
 		case 'k':
-			for (i = 0; i < 3; i++)
+			for (i = 0; i < NR_KINDS; i++)
 				if (!strcmp(optarg, names[i]))
 					kind = i;
 			if (strcmp(optarg, names[kind]))
@@ -256,6 +292,6 @@ int main(int argc, char **argv)
 	}
 	return ret;
 usage:
-	fprintf(stderr, "usage: oomtime -c CGROUP -k random|zero|onebyte [-m MiB] [-t SECONDS] [-z N] [-p MiB]\n");
+	fprintf(stderr, "usage: oomtime -c CGROUP -k random|zero|onebyte|tmpfs [-m MiB] [-t SECONDS] [-z N] [-p MiB]\n");
 	return 2;
 }

@@ -3,8 +3,9 @@
 # reclaim counters over the run; the same on every kernel (oomtime.c).
 #
 # Without a swap device: 192 MiB of incompressible pages in a 64 MiB
-# memcg; nothing can take them, so the memcg must OOM, promptly and
-# without swapping the same pages out and in again.
+# memcg, in anon memory and then in a tmpfs file; nothing can take them,
+# so the memcg must OOM, promptly and without swapping the same pages out
+# and in again, or compressing the same tmpfs pages again.
 # With the swap disk: memory.swap.max=0 with 192 MiB of incompressible
 # pages (the cgroup does not swap: OOM), and a 4 GiB region written one
 # byte per page (zero pages, then pages of one non-zero byte) in a memcg
@@ -40,6 +41,7 @@ if [ "$(wc -l </proc/swaps)" -gt 1 ]; then
 	oom_case one_byte 8M 16M onebyte 4096 96
 else
 	oom_case no_disk 64M max random 192
+	oom_case no_disk_tmpfs 64M max tmpfs 192
 fi
 echo "=== counters after the runs"
 swap_counters

@@ -1672,6 +1672,118 @@ TEST_F(vswap, shmem_pageout)
 	expect_idle(_metadata, &self->base.idle);
 }
 
+/* Write @kind data to @fd at @off, @size bytes, through write(2). */
+static int pwrite_fill(int fd, off_t off, size_t size, enum fill_kind kind)
+{
+	uint8_t *buf = malloc(size);
+	ssize_t n;
+
+	if (!buf)
+		return -1;
+	fill(buf, size, kind);
+	n = pwrite(fd, buf, size, off);
+	free(buf);
+	return n == (ssize_t)size ? 0 : -1;
+}
+
+/* Pages at @off of @fd, read with read(2), that are not @kind data. */
+static long pread_verify(int fd, off_t off, size_t size, enum fill_kind kind)
+{
+	uint8_t *buf = malloc(size);
+	long bad;
+
+	if (!buf || pread(fd, buf, size, off) != (ssize_t)size) {
+		free(buf);
+		return -1;
+	}
+	bad = verify(buf, size, kind);
+	free(buf);
+	return bad;
+}
+
+/*
+ * Reclaim @size bytes of tmpfs pages from the test's cgroup, after a read
+ * of memory.stat has flushed the statistics reclaim sizes its scan from
+ * (as in swap_events_writeback).
+ */
+static void shmem_reclaim(size_t size)
+{
+	read_key(CG_NAME "/memory.stat", "shmem");
+	memcg_reclaim(2 * size);
+}
+
+/*
+ * tmpfs with no swap device: zswap refuses random data, and the page goes
+ * back to the page cache and loses its virtual slot, with the refusal
+ * noted on it. Reclaim must not compress the same data again on every
+ * pass (7.3 does not try at all without a swap device); once the data
+ * changes, by write(2) or through a mapping, zswap must get it again.
+ */
+TEST_F(vswap, shmem_incompressible_once)
+{
+	size_t size = 8UL << 20, pages = size / page_size, q = size / 4;
+	long rejects, text_in, random_in;
+	uint8_t *mem, *buf;
+	int fd;
+
+	fd = memfd_create("vswap_selftest", 0);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(pwrite_fill(fd, 0, size, FILL_RANDOM), 0);
+
+	rejects = zswap_rejects();
+	shmem_reclaim(size);
+	rejects = zswap_rejects() - rejects;
+	TH_LOG("first pass: %ld of %zu pages refused", rejects, pages);
+	EXPECT_EQ(rejects, (long)pages);
+
+	rejects = zswap_rejects();
+	shmem_reclaim(size);
+	rejects = zswap_rejects() - rejects;
+	TH_LOG("second pass: %ld pages compressed and refused again", rejects);
+	EXPECT_EQ(rejects, 0);
+
+	/* New data through write(2) and through a mapping goes to zswap. */
+	ASSERT_EQ(pwrite_fill(fd, 0, q, FILL_TEXT), 0);
+	mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(mem, MAP_FAILED);
+	fill(mem + q, q, FILL_TEXT);
+	ASSERT_EQ(munmap(mem, size), 0);
+	/*
+	 * Two passes: pages unmapped with young entries were referenced, and
+	 * reclaim rotates them once.
+	 */
+	rejects = zswap_rejects();
+	shmem_reclaim(size);
+	shmem_reclaim(size);
+	rejects = zswap_rejects() - rejects;
+	mem = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+	ASSERT_NE(mem, MAP_FAILED);
+	text_in = resident_pages(mem, 2 * q);
+	random_in = resident_pages(mem + 2 * q, 2 * q);
+	ASSERT_EQ(munmap(mem, size), 0);
+	TH_LOG("after rewriting half: %ld refused; resident: text %ld, random %ld of %zu each",
+	       rejects, text_in, random_in, pages / 2);
+	EXPECT_EQ(rejects, 0);
+	EXPECT_EQ(text_in, 0);
+	EXPECT_EQ(random_in, (long)pages / 2);
+
+	EXPECT_EQ(pread_verify(fd, 0, q, FILL_TEXT), 0);
+	EXPECT_EQ(pread_verify(fd, q, q, FILL_TEXT), 0);
+	/*
+	 * The random half as written (fill() numbers pages from the start
+	 * of the file): every page of the first half differs, none of the
+	 * second.
+	 */
+	buf = malloc(size);
+	ASSERT_NE(buf, NULL);
+	ASSERT_EQ(pread(fd, buf, size, 0), (ssize_t)size);
+	EXPECT_EQ(verify(buf, size, FILL_RANDOM), (long)pages / 2);
+	EXPECT_EQ(verify(buf + 2 * q, q, FILL_TEXT), (long)(q / page_size));
+	free(buf);
+	ASSERT_EQ(close(fd), 0);
+	expect_idle(_metadata, &self->base.idle);
+}
+
 /* A process that exits with everything swapped out frees every slot. */
 TEST_F(vswap, exit_frees_slots)
 {
