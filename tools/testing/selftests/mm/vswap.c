@@ -743,6 +743,52 @@ TEST_F(vswap, incompressible_zstd)
 }
 
 /*
+ * A hot page of incompressible data, read again after zswap refused it,
+ * keeps the refusal: reclaim passes that find it again do not compress
+ * it again. A write changes the data, and zswap gets the page again.
+ * Without a swap device 7.3 never scans anon memory: each pass compressing
+ * the same pages would be work it never does.
+ */
+TEST_F(vswap, incompressible_read_keeps_refusal)
+{
+	size_t size = 8UL << 20, pages = size / page_size, i;
+	long rejects;
+	uint8_t *mem;
+
+	mem = map_anon(size, MADV_NOHUGEPAGE);
+	ASSERT_NE(mem, NULL);
+	fill(mem, size, FILL_RANDOM);
+	rejects = zswap_rejects();
+	ASSERT_EQ(madvise(mem, size, MADV_PAGEOUT), 0);
+	EXPECT_EQ(zswap_rejects() - rejects, (long)pages);
+
+	/* Read every page (and check it), then reclaim it again. */
+	EXPECT_EQ(verify(mem, size, FILL_RANDOM), 0);
+	rejects = zswap_rejects();
+	ASSERT_EQ(madvise(mem, size, MADV_PAGEOUT), 0);
+	rejects = zswap_rejects() - rejects;
+	TH_LOG("read, paged out again: %ld of %zu pages compressed again",
+	       rejects, pages);
+	EXPECT_EQ(rejects, 0);
+	EXPECT_EQ(swapped_pages(mem, size), (long)pages);
+
+	/* Write a word of every other page: those are offered again. */
+	for (i = 0; i < size; i += 2 * page_size)
+		mem[i] ^= 0x5a;
+	rejects = zswap_rejects();
+	ASSERT_EQ(madvise(mem, size, MADV_PAGEOUT), 0);
+	rejects = zswap_rejects() - rejects;
+	TH_LOG("half written, paged out again: %ld compressed", rejects);
+	EXPECT_EQ(rejects, (long)pages / 2);
+
+	for (i = 0; i < size; i += 2 * page_size)
+		mem[i] ^= 0x5a;
+	EXPECT_EQ(verify(mem, size, FILL_RANDOM), 0);
+	ASSERT_EQ(munmap(mem, size), 0);
+	expect_idle(_metadata, &self->base.idle);
+}
+
+/*
  * MADV_DONTNEED on kept-resident pages drops their virtual slots and the
  * swap-cache folios behind them at once, with their memcg charge: nothing
  * waits for reclaim, and the range reads back as zeroes, not as the old
