@@ -2720,6 +2720,99 @@ TEST_F(vswap_disk, writeback_direct_at_swap_max)
 	expect_idle(_metadata, &self->base.idle);
 }
 
+/*
+ * Entries of virtual slots need a new disk slot and memory.swap charge to
+ * be written back; a cgroup with no swap space left has neither. Its
+ * shrinker must not try them one by one, each try taking a folio only to
+ * fail the charge (review B12), just because another cgroup holds entries
+ * of direct slots, which need neither (writeback_direct_at_swap_max).
+ */
+TEST_F(vswap_disk, writeback_skips_virtual_at_swap_max)
+{
+	size_t dsize = 1UL << 20, rsize = 2UL << 20, vsize = 4UL << 20;
+	long wb0, wb1, fail0, fail1, zswap0, zswap1;
+	int ready[2], go[2], status;
+	uint8_t *rnd, *virt;
+	char buf[32], c = 0;
+	pid_t pid;
+	int i;
+
+	ASSERT_EQ(write_str(ZSWAP_SHRINKER, "Y"), 0);
+	ASSERT_EQ(mkdir(CG_OWN, 0755), 0);
+	ASSERT_EQ(pipe(ready), 0);
+	ASSERT_EQ(pipe(go), 0);
+
+	/* Another cgroup's entries of direct slots, held until the end. */
+	ASSERT_EQ(write_str(VSWAP_SWITCH, "off"), 0);
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		uint8_t *direct;
+
+		snprintf(buf, sizeof(buf), "%d", getpid());
+		munlockall();
+		if (write_str(CG_OWN "/cgroup.procs", buf))
+			_exit(1);
+		direct = map_anon(dsize, MADV_NOHUGEPAGE);
+		if (!direct)
+			_exit(1);
+		fill(direct, dsize, FILL_TEXT);
+		madvise(direct, dsize, MADV_PAGEOUT);
+		if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(1);
+		_exit(verify(direct, dsize, FILL_TEXT) ? 2 : 0);
+	}
+	ASSERT_EQ(read(ready[0], &c, 1), 1);
+	ASSERT_EQ(write_str(VSWAP_SWITCH, "always"), 0);
+
+	/*
+	 * This cgroup fills its memory.swap.max with random data on disk,
+	 * then puts text in zswap on virtual slots, which need no swap space.
+	 */
+	snprintf(buf, sizeof(buf), "%zu", rsize);
+	ASSERT_EQ(write_str(CG_NAME "/memory.swap.max", buf), 0);
+	rnd = map_anon(rsize, MADV_NOHUGEPAGE);
+	ASSERT_NE(rnd, NULL);
+	fill(rnd, rsize, FILL_RANDOM);
+	ASSERT_EQ(madvise(rnd, rsize, MADV_PAGEOUT), 0);
+	ASSERT_EQ(read_long(CG_NAME "/memory.swap.current"), (long)rsize);
+	virt = map_anon(vsize, MADV_NOHUGEPAGE);
+	ASSERT_NE(virt, NULL);
+	fill(virt, vsize, FILL_TEXT);
+	ASSERT_EQ(madvise(virt, vsize, MADV_PAGEOUT), 0);
+	zswap0 = read_long(VSWAP_DIR "zswap");
+	ASSERT_EQ(zswap0 - self->base.idle.zswap, (long)(vsize / page_size));
+
+	/* As in swap_events_writeback: flush the statistics, then reclaim. */
+	wb0 = read_key(CG_NAME "/memory.stat", "zswpwb");
+	fail0 = read_long(ZSWAP_DIR "reject_reclaim_fail");
+	for (i = 0; i < 4; i++) {
+		read_key(CG_NAME "/memory.stat", "zswapped");
+		memcg_reclaim(vsize);
+	}
+	wb1 = read_key(CG_NAME "/memory.stat", "zswpwb");
+	fail1 = read_long(ZSWAP_DIR "reject_reclaim_fail");
+	zswap1 = read_long(VSWAP_DIR "zswap");
+	TH_LOG("4 reclaims: zswpwb +%ld, reject_reclaim_fail +%ld, virtual in zswap %ld -> %ld",
+	       wb1 - wb0, fail1 - fail0, zswap0 - self->base.idle.zswap,
+	       zswap1 - self->base.idle.zswap);
+	/* Nothing written back, nothing tried (zswap may have taken more). */
+	EXPECT_EQ(wb1 - wb0, 0);
+	EXPECT_EQ(fail1 - fail0, 0);
+	EXPECT_GE(zswap1, zswap0);
+	EXPECT_EQ(read_long(CG_NAME "/memory.swap.current"), (long)rsize);
+
+	EXPECT_EQ(write(go[1], &c, 1), 1);
+	ASSERT_EQ(waitpid(pid, &status, 0), pid);
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	EXPECT_EQ(verify(rnd, rsize, FILL_RANDOM), 0);
+	EXPECT_EQ(verify(virt, vsize, FILL_TEXT), 0);
+	ASSERT_EQ(munmap(rnd, rsize), 0);
+	ASSERT_EQ(munmap(virt, vsize), 0);
+	EXPECT_EQ(rmdir(CG_OWN), 0);
+	expect_idle(_metadata, &self->base.idle);
+}
+
 /* What one swapoff_three_processes child saw, sent to the parent. */
 struct unuse_report {
 	long swapped_before, swapped_after, bad_pages;
