@@ -180,11 +180,17 @@ static void child(size_t size, int ready, int go)
 	/*
 	 * Written pages stay in the swap cache until reclaim sees them
 	 * again, and swapoff would find them there without reading the
-	 * device: reclaim the memcg until they are gone (each pass frees
-	 * those whose write has completed).
+	 * device: reclaim the memcg until they are gone. A pass frees only
+	 * those whose write has completed, so each waits for the writes in
+	 * flight first (10 s at most), however slow the host.
 	 */
 	for (tries = 0; tries < 20 && (left = cached_pages(mem, size)) > 0;
 	     tries++) {
+		int i;
+
+		for (i = 0; i < 1000 &&
+		     proc_field("/proc/meminfo", "Writeback:") > 0; i++)
+			usleep(10000);
 		/* Ask for no more: reclaim retries until it has it. */
 		snprintf(amount, sizeof(amount), "%lu", left * PAGE);
 		write_str(CG "/memory.reclaim", amount);

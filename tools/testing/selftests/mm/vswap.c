@@ -547,6 +547,15 @@ static long meminfo_kib(const char *key)
 	return val;
 }
 
+/* Wait, 10 s at most, for the swap writes in flight to complete. */
+static void wait_writeback(void)
+{
+	int i;
+
+	for (i = 0; i < 1000 && meminfo_kib("Writeback") > 0; i++)
+		usleep(10000);
+}
+
 /*
  * With a disk, a folio still under writeback when its last mapping goes
  * stays in the swap cache after the write ends, holding its slots until
@@ -560,12 +569,10 @@ static void settle_disk_swap_cache(struct vswap_counters *now,
 				   const struct vswap_counters *idle)
 {
 	long extra = now->used - idle->used;
-	int i;
 
 	if (extra <= 0 || extra != now->phys - idle->phys || !swap_devices())
 		return;
-	for (i = 0; i < 1000 && meminfo_kib("Writeback") > 0; i++)
-		usleep(10000);
+	wait_writeback();
 	mlockall(MCL_CURRENT);
 	memcg_reclaim(64UL << 20);
 	snapshot(now);
@@ -3087,12 +3094,14 @@ TEST_F_TIMEOUT(vswap_disk, swapoff_charges_owner, 120)
 		/*
 		 * Written pages stay in the swap cache, charged, until reclaim
 		 * sees them again: drop them, so that swapoff must read and
-		 * charge every one.
+		 * charge every one. A pass frees only those whose write has
+		 * completed: wait for the writes first.
 		 */
 		for (tries = 0; tries < 20 && (left = resident_pages(mem, size));
 		     tries++) {
 			char amount[32];
 
+			wait_writeback();
 			/* Ask for no more: reclaim retries until it has it. */
 			snprintf(amount, sizeof(amount), "%zu", left * page_size);
 			write_str(CG_OWN "/child/memory.reclaim", amount);
