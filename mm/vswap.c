@@ -94,6 +94,35 @@ static ssize_t vswap_enabled_store(struct kobject *kobj,
 }
 
 struct kobj_attribute vswap_enabled_attr = __ATTR_RW(vswap_enabled);
+
+/* Slots still in use: what a drain has left to bring back. */
+static ssize_t vswap_drain_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	struct swap_info_struct *si = READ_ONCE(vswap_info);
+
+	return sysfs_emit(buf, "%ld\n",
+			  si ? atomic_long_read(&si->inuse_pages) : 0L);
+}
+
+/* Writing 1 drains the virtual device (vswap_drain()); it blocks. */
+static ssize_t vswap_drain_store(struct kobject *kobj,
+				 struct kobj_attribute *attr,
+				 const char *buf, size_t count)
+{
+	bool drain;
+	int err;
+
+	err = kstrtobool(buf, &drain);
+	if (err)
+		return err;
+	if (!drain)
+		return -EINVAL;
+	err = vswap_drain();
+	return err ? err : count;
+}
+
+struct kobj_attribute vswap_drain_attr = __ATTR_RW(vswap_drain);
 #endif
 
 /* Virtual offset of slot @ci_off of a dynamic cluster. */
@@ -963,11 +992,69 @@ static struct mem_cgroup *vswap_slot_owner(pgoff_t voffset)
 }
 
 /*
+ * Memory swapoff leaves free when it brings data of virtual slots back:
+ * a cluster's batch of reads (vswap_unuse_slots()) and then some, so that
+ * the one page a re-homed slot needs while it is compressed can always
+ * be charged without reclaim.
+ */
+#define VSWAP_UNUSE_RESERVE	(2 * SWAPFILE_CLUSTER)
+
+/*
+ * Is memory too short for swapoff to bring @nr more pages of @memcg back?
+ * Short when @memcg or an ancestor is within VSWAP_UNUSE_RESERVE pages of
+ * its memory.max, or the machine has less than 1/32 of its memory (and
+ * the reserve) available. 7.3 reads everything back regardless, and its
+ * swapoff fails with ENOMEM or the OOM killer ends the owner when it does
+ * not fit.
+ */
+static bool vswap_unuse_short(struct mem_cgroup *memcg, unsigned long nr)
+{
+	unsigned long want = nr + VSWAP_UNUSE_RESERVE;
+
+	return mem_cgroup_vswap_room(memcg) < want ||
+	       si_mem_available() < (long)(want + (totalram_pages() >> 5));
+}
+
+/*
+ * swapoff read @folio back from a physical slot and memory is short:
+ * compress it into zswap, which frees the physical slot and charges the
+ * compressed copy to the folio's memcg, and drop the folio: its last
+ * reference goes with ours. False if zswap does not take it (off, full,
+ * at memory.zswap.max, or the data does not compress): then it stays in
+ * memory, for reclaim to send to another device.
+ *
+ * Context: the folio is locked in the swap cache, uptodate and unmapped.
+ */
+static bool vswap_unuse_to_zswap(struct folio *folio)
+{
+	long nr = folio_nr_pages(folio);
+	unsigned int noreclaim;
+	bool stored;
+
+	/*
+	 * As from reclaim: zswap's charge of the compressed copy is forced
+	 * (it frees more than it takes), and so are its allocations.
+	 */
+	noreclaim = memalloc_noreclaim_save();
+	stored = zswap_store(folio);
+	memalloc_noreclaim_restore(noreclaim);
+	if (!stored)
+		return false;
+	/* zswap holds the data now: the disk copy is gone with the slot. */
+	atomic_long_add(nr, &vswap_stats.unuse);
+	atomic_long_add(nr, &vswap_stats.unuse_zswap);
+	swap_cache_del_folio(folio);
+	return true;
+}
+
+/*
  * swapoff of @si found a reverse map to virtual slot @voffset: bring its
  * data into the swap cache of the virtual slot, dirty, and free the
  * physical slots @si gives the folio. The page tables keep naming the
- * virtual slot; reclaim will find the folio another backend. Data that
- * cannot be read is poisoned (vswap_poison_folio()).
+ * virtual slot; reclaim will find the folio another backend. When memory
+ * is short (vswap_unuse_short()), the data goes to zswap instead, where
+ * 7.3 would fail or kill. Data that cannot be read is poisoned
+ * (vswap_poison_folio()).
  *
  * Return: 0 (also when the slot was freed meanwhile), or an error that
  * stops swapoff.
@@ -978,7 +1065,7 @@ static int vswap_unuse_slot(struct swap_info_struct *si, pgoff_t voffset)
 	struct mem_cgroup *owner, *old;
 	struct swap_cluster_info *ci;
 	struct folio *folio;
-	bool retried = false;
+	bool retried = false, short_of_memory;
 	long moved;
 
 again:
@@ -1021,6 +1108,12 @@ again:
 		vswap_poison_folio(si, folio);
 		goto out;
 	}
+	rcu_read_lock();
+	short_of_memory = vswap_unuse_short(folio_memcg(folio), 0);
+	rcu_read_unlock();
+	if (short_of_memory && !folio_mapped(folio) &&
+	    vswap_unuse_to_zswap(folio))
+		goto out;
 	/* Dirty first: the data must not be dropped once it has no backend. */
 	folio_mark_dirty(folio);
 	ci = swap_cluster_get_and_lock(folio);
@@ -1065,6 +1158,11 @@ int vswap_unuse_slots(struct swap_info_struct *si, const pgoff_t *voffsets,
 			continue;
 		}
 		owner = vswap_slot_owner(voffsets[i]);
+		/* Room for the batch: else one at a time, maybe to zswap. */
+		if (vswap_unuse_short(owner, 1)) {
+			mem_cgroup_put(owner);
+			continue;
+		}
 		old = set_active_memcg(owner);
 		folio = swap_cache_alloc_folio(ventry, GFP_HIGHUSER_MOVABLE,
 					       BIT(0), NULL,
@@ -1265,6 +1363,8 @@ static int __init vswap_debugfs_init(void)
 		{ "writeback", &vswap_stats.writeback },
 		{ "phys_alloc_fail", &vswap_stats.phys_alloc_fail },
 		{ "unuse", &vswap_stats.unuse },
+		{ "unuse_zswap", &vswap_stats.unuse_zswap },
+		{ "drained", &vswap_stats.drained },
 	};
 	struct dentry *dir;
 	int i;

@@ -115,6 +115,16 @@
  * home is split once unmapped (vswap_split_refused()), so that its pages
  * that compress still go to zswap.
  *
+ * swapoff and the drain
+ * ---------------------
+ * swapoff of a physical device reads the virtual slots it backs, found
+ * through the reverse map, into their swap cache (vswap_unuse()); when
+ * the owner's memcg or the machine is short of memory, into zswap
+ * instead (vswap_unuse_short()), which 7.3 cannot do: its swapoff then
+ * fails or OOM-kills. The virtual device is emptied by vswap_drain(),
+ * swapoff's page-table walk on the virtual type, while vswap_active()
+ * refuses new virtual slots so that the walk ends.
+ *
  * Locking
  * -------
  * - vtab[] entries and the counters below are changed with the virtual
@@ -200,6 +210,8 @@ struct vswap_stats {
 	atomic_long_t writeback;	/* zswap entries moved to disk */
 	atomic_long_t phys_alloc_fail;	/* no physical slot (or memory.swap) */
 	atomic_long_t unuse;		/* slots moved off a device by swapoff */
+	atomic_long_t unuse_zswap;	/* of those, moved into zswap */
+	atomic_long_t drained;		/* slots a drain brought back in */
 };
 
 /*
@@ -214,6 +226,7 @@ enum vswap_mode {
 
 extern int vswap_mode;
 extern struct kobj_attribute vswap_enabled_attr;
+extern struct kobj_attribute vswap_drain_attr;
 
 extern struct vswap_stats vswap_stats;
 
@@ -354,6 +367,14 @@ static inline bool swp_entry_is_vswap(swp_entry_t entry)
 	return si && entry.val && swp_type(entry) == si->type;
 }
 
+/* The virtual device may well be type 0: test the type, not an entry. */
+static inline bool swap_type_is_vswap(unsigned int type)
+{
+	struct swap_info_struct *si = READ_ONCE(vswap_info);
+
+	return si && type == si->type;
+}
+
 /* How many virtual slots have their data in zswap. */
 static inline long vswap_nr_zswap(void)
 {
@@ -388,6 +409,17 @@ void vswap_folio_set_phys(struct folio *folio, swp_entry_t phys);
 int vswap_prepare_writeout(struct folio *folio, bool count_fail);
 int vswap_unuse_slots(struct swap_info_struct *si, const pgoff_t *voffsets,
 		      unsigned int nr);
+int vswap_drain(void);
+
+#ifdef CONFIG_MEMCG
+unsigned long mem_cgroup_vswap_room(struct mem_cgroup *memcg);
+#else
+static inline unsigned long mem_cgroup_vswap_room(struct mem_cgroup *memcg)
+{
+	return ULONG_MAX;
+}
+#endif
+
 bool vswap_range_readable(struct swap_cluster_info *ci, unsigned int ci_off,
 			  unsigned int nr);
 unsigned int vswap_folio_backend_ops_flags(struct folio *folio);
@@ -409,6 +441,11 @@ static inline bool zswap_may_store(struct mem_cgroup *memcg)
 #else /* !CONFIG_VSWAP */
 
 static inline bool swp_entry_is_vswap(swp_entry_t entry)
+{
+	return false;
+}
+
+static inline bool swap_type_is_vswap(unsigned int type)
 {
 	return false;
 }

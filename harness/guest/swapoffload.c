@@ -24,7 +24,10 @@
  * it goes to DEVICE on every kernel. After swapoff(DEVICE) each process
  * verifies its region; DEVICE is then swapped on again.
  *
- * Prints "@@METRIC swapoff_ms N ms" and the pages swapoff read (pswpin).
+ * Prints "@@METRIC swapoff_ms N ms" and the pages swapoff read (pswpin);
+ * then "@@METRIC touchback_ms N ms", the time until every process has
+ * read its whole region back after swapoff, with the faults and reclaim
+ * of that time (what swapoff left undone is paid there).
  * Exit 1 if a region was not at least 90% swapped out, with -r if swapoff
  * read less than 90% of the pages back from DEVICE, if a byte reads back
  * wrong, or if swapoff/swapon fails.
@@ -44,6 +47,8 @@
 
 #include "guest.h"
 
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
 /* Incompressible, different for every page of every process. */
 static void fill_page(void *page, unsigned long idx, unsigned int proc)
 {
@@ -51,21 +56,35 @@ static void fill_page(void *page, unsigned long idx, unsigned int proc)
 				((uint64_t)proc << 56));
 }
 
-/* /proc/vmstat's pswpin: pages read from swap devices so far. */
-static long pswpin(void)
+/* /proc/vmstat's @key (pswpin: pages read from swap devices), or -1. */
+static long vmstat(const char *key)
 {
-	char line[128];
-	long n = -1;
+	char line[128], name[64];
+	long val, n = -1;
 	FILE *f = fopen("/proc/vmstat", "r");
 
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "pswpin %ld", &n) == 1)
+		if (sscanf(line, "%63s %ld", name, &val) == 2 &&
+		    !strcmp(name, key)) {
+			n = val;
 			break;
+		}
 	fclose(f);
 	return n;
 }
+
+static long pswpin(void)
+{
+	return vmstat("pswpin");
+}
+
+/* What reclaim and faults did while the owners read their data back. */
+static const char * const after_keys[] = {
+	"pgfault", "pgmajfault", "pgscan_kswapd", "pgscan_direct",
+	"pgsteal_kswapd", "pgsteal_direct", "pswpout", "zswpout",
+};
 
 /* A child: fill, page out, report, wait, verify, report. */
 static void child(unsigned int proc, size_t size, int ready, int go)
@@ -111,7 +130,8 @@ int main(int argc, char **argv)
 	char mode[16] = "";
 	size_t size = 32UL << 20;
 	struct timespec t0, t1;
-	long in0 = 0, in1 = 0;
+	long in0 = 0, in1 = 0, after[ARRAY_LEN(after_keys)];
+	unsigned int i;
 	const char *dev, *cg = NULL;
 	char path[512], amount[32];
 	pid_t pid;
@@ -207,6 +227,15 @@ int main(int argc, char **argv)
 			rc = 1;
 		}
 	}
+	/*
+	 * The cost swapoff leaves behind: on 7.3 the data is mapped again
+	 * when swapoff returns; through the reverse map it waits in the
+	 * swap cache, and each first touch is a fault. Time from the go
+	 * until every owner has read all of its region (and checked it).
+	 */
+	for (i = 0; i < ARRAY_LEN(after_keys); i++)
+		after[i] = vmstat(after_keys[i]);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (p = 0; p < procs; p++)
 		if (write(go[1], &c, 1) != 1)
 			rc = 1;
@@ -214,6 +243,17 @@ int main(int argc, char **argv)
 	while (wait(&status) > 0)
 		if (!WIFEXITED(status) || WEXITSTATUS(status))
 			rc = 1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (!rc) {
+		printf("@@METRIC touchback_ms %.0f ms\n",
+		       (t1.tv_sec - t0.tv_sec) * 1e3 +
+		       (t1.tv_nsec - t0.tv_nsec) / 1e6);
+		printf("swapoffload: while the owners read their data back:");
+		for (i = 0; i < ARRAY_LEN(after_keys); i++)
+			printf(" %s +%ld", after_keys[i],
+			       vmstat(after_keys[i]) - after[i]);
+		printf("\n");
+	}
 	if (swapon(dev, 0) && errno != EBUSY) {
 		fprintf(stderr, "swapoffload: swapon %s: %s\n", dev, strerror(errno));
 		rc = 1;

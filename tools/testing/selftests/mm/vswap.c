@@ -59,6 +59,7 @@
 
 #define VSWAP_DIR	"/sys/kernel/debug/vswap/"
 #define VSWAP_SWITCH	"/sys/kernel/mm/swap/vswap_enabled"
+#define VSWAP_DRAIN	"/sys/kernel/mm/swap/vswap_drain"
 #define ZSWAP_DIR	"/sys/kernel/debug/zswap/"
 #define ZSWAP_PARAM	"/sys/module/zswap/parameters/"
 #define ZSWAP_ENABLED	ZSWAP_PARAM "enabled"
@@ -1935,6 +1936,222 @@ TEST_F(vswap, exit_frees_slots)
 	expect_idle(_metadata, &self->base.idle);
 }
 
+/* A thread that reads a region in a scattered order while a drain runs. */
+struct drain_reader {
+	uint8_t *mem;
+	size_t size;
+	enum fill_kind kind;
+	long bad;
+};
+
+static void *drain_reader(void *arg)
+{
+	struct drain_reader *r = arg;
+	unsigned long n = r->size / page_size, i, j;
+	uint8_t *expect = malloc(page_size);
+
+	if (!expect) {
+		r->bad = -1;
+		return NULL;
+	}
+	/* n is a power of two and the step odd: every page, once each. */
+	for (j = 0; j < n; j++) {
+		i = (j * 7919) % n;
+		fill_page(expect, i, r->kind);
+		if (memcmp(r->mem + i * page_size, expect, page_size))
+			r->bad++;
+	}
+	free(expect);
+	return NULL;
+}
+
+/* Write 1 to vswap_drain: 0, or the error the write failed with. */
+static int drain(void)
+{
+	return write_str(VSWAP_DRAIN, "1");
+}
+
+/*
+ * The drain brings every virtual slot's data back: anon memory of this
+ * process (read by a thread meanwhile), of a child that faults its own
+ * region back in at the same time, and a tmpfs file. Afterwards the
+ * virtual device and zswap hold nothing, and every byte is what was
+ * written. Without the drain nothing would move: the slots stay until
+ * their pages are touched.
+ */
+TEST_F_TIMEOUT(vswap, drain_empties_virtual_space, 300)
+{
+	size_t size = 64UL << 20, fsize = 8UL << 20;
+	struct drain_reader r = { .size = size, .kind = FILL_MIXED };
+	int ready[2], go[2], status, fd;
+	struct vswap_counters out;
+	long swapped, drained;
+	uint8_t *mem, *fmem;
+	pthread_t thread;
+	char c = 0;
+	pid_t pid;
+
+	ASSERT_EQ(access(VSWAP_DRAIN, W_OK), 0);
+	ASSERT_EQ(pipe(ready), 0);
+	ASSERT_EQ(pipe(go), 0);
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		/* Fault the region back in, last page first, on the go. */
+		mem = map_anon(size, MADV_NOHUGEPAGE);
+		if (!mem)
+			_exit(1);
+		fill(mem, size, FILL_TEXT);
+		if (madvise(mem, size, MADV_PAGEOUT) ||
+		    swapped_pages(mem, size) < (long)(size / page_size / 2))
+			_exit(2);
+		if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(1);
+		fmem = malloc(page_size);
+		if (!fmem)
+			_exit(1);
+		for (swapped = size / page_size - 1; swapped >= 0; swapped--) {
+			fill_page(fmem, swapped, FILL_TEXT);
+			if (memcmp(mem + swapped * page_size, fmem, page_size))
+				_exit(3);
+		}
+		_exit(0);
+	}
+
+	mem = map_anon(size, MADV_NOHUGEPAGE);
+	ASSERT_NE(mem, NULL);
+	fill(mem, size, FILL_MIXED);
+	ASSERT_EQ(madvise(mem, size, MADV_PAGEOUT), 0);
+	swapped = swapped_pages(mem, size);
+	fd = memfd_create("vswap_selftest_drain", 0);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(ftruncate(fd, fsize), 0);
+	fmem = mmap(NULL, fsize, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(fmem, MAP_FAILED);
+	fill(fmem, fsize, FILL_TEXT);
+	ASSERT_EQ(madvise(fmem, fsize, MADV_PAGEOUT), 0);
+	ASSERT_EQ(munmap(fmem, fsize), 0);
+	ASSERT_EQ(read(ready[0], &c, 1), 1);
+
+	snapshot(&out);
+	drained = read_long(VSWAP_DIR "drained");
+	TH_LOG("before: %ld slots (%ld mine), zswap %ld, zero %ld, fill %ld; stored %ld",
+	       out.used, swapped, out.zswap, out.zero, out.fill,
+	       read_long(ZSWAP_DIR "stored_pages"));
+	ASSERT_GE(swapped, (long)(size / page_size / 2));
+	ASSERT_GE(out.used, swapped + (long)(size / page_size / 2));
+	EXPECT_EQ(read_long(VSWAP_DRAIN), out.used);
+
+	/* The child and the thread fault while the drain walks. */
+	ASSERT_EQ(write(go[1], &c, 1), 1);
+	r.mem = mem;
+	ASSERT_EQ(pthread_create(&thread, NULL, drain_reader, &r), 0);
+	EXPECT_EQ(drain(), 0);
+	ASSERT_EQ(pthread_join(thread, NULL), 0);
+
+	snapshot(&out);
+	TH_LOG("after: %ld slots, zswap %ld, zero %ld, fill %ld, %ld clusters; stored %ld",
+	       out.used, out.zswap, out.zero, out.fill, out.clusters,
+	       read_long(ZSWAP_DIR "stored_pages"));
+	TH_LOG("zswap pool %ld bytes; %ld slots drained",
+	       read_long(ZSWAP_DIR "pool_total_size"),
+	       read_long(VSWAP_DIR "drained") - drained);
+	EXPECT_EQ(out.used, 0);
+	EXPECT_EQ(out.zswap + out.zero + out.fill + out.phys + out.swapcache, 0);
+	EXPECT_EQ(out.clusters, 0);
+	EXPECT_EQ(read_long(ZSWAP_DIR "stored_pages"), 0);
+	EXPECT_EQ(read_long(ZSWAP_DIR "pool_total_size"), 0);
+	EXPECT_GT(read_long(VSWAP_DIR "drained") - drained, 0);
+	EXPECT_EQ(read_long(VSWAP_DRAIN), 0);
+
+	/* Mapped again, not waiting in swap: no fault needed to read it. */
+	EXPECT_EQ(swapped_pages(mem, size), 0);
+	EXPECT_EQ(resident_pages(mem, size), (long)(size / page_size));
+	EXPECT_EQ(r.bad, 0);
+	EXPECT_EQ(verify(mem, size, FILL_MIXED), 0);
+	EXPECT_EQ(pread_verify(fd, 0, fsize, FILL_TEXT), 0);
+	ASSERT_EQ(waitpid(pid, &status, 0), pid);
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(WEXITSTATUS(status), 0);
+	ASSERT_EQ(munmap(mem, size), 0);
+	ASSERT_EQ(close(fd), 0);
+}
+
+/*
+ * A drain whose data does not fit fails, and loses nothing: a child in a
+ * cgroup that holds a quarter of its swapped region. The drain stops
+ * with ENOMEM and the OOM killer is not called; the slots it did not
+ * reach keep their data, and once the cgroup may grow, the child reads
+ * every byte back and a second drain empties the device.
+ */
+TEST_F_TIMEOUT(vswap, drain_fails_cleanly, 300)
+{
+	size_t size = 64UL << 20;
+	int ready[2], go[2], status;
+	long used, left, ooms, cur;
+	char c = 0, buf[32];
+	pid_t pid;
+
+	ASSERT_EQ(pipe(ready), 0);
+	ASSERT_EQ(pipe(go), 0);
+	ASSERT_EQ(mkdir(CG_OOM, 0755), 0);
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		uint8_t *mem;
+
+		munlockall();
+		snprintf(buf, sizeof(buf), "%d", getpid());
+		if (write_str(CG_OOM "/cgroup.procs", buf))
+			_exit(1);
+		mem = map_anon(size, MADV_NOHUGEPAGE);
+		if (!mem)
+			_exit(1);
+		fill(mem, size, FILL_TEXT);
+		if (madvise(mem, size, MADV_PAGEOUT))
+			_exit(1);
+		buf[0] = swapped_pages(mem, size) >= (long)(size / page_size / 2);
+		if (write(ready[1], buf, 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(1);
+		_exit(verify(mem, size, FILL_TEXT) ? 3 : 0);
+	}
+	ASSERT_EQ(read(ready[0], buf, 1), 1);
+	ASSERT_EQ(buf[0], 1);
+	/* Room for a quarter of the region beyond what is charged now. */
+	cur = read_long(CG_OOM "/memory.current");
+	snprintf(buf, sizeof(buf), "%zu", cur + size / 4);
+	ASSERT_EQ(write_str(CG_OOM "/memory.max", buf), 0);
+	ooms = read_key(CG_OOM "/memory.events", "oom_kill");
+	used = read_long(VSWAP_DIR "used");
+
+	EXPECT_EQ(drain(), -ENOMEM);
+	left = read_long(VSWAP_DIR "used");
+	TH_LOG("%ld slots; memcg of %ld + %zu bytes: drain left %ld, %ld OOM kills",
+	       used, cur, size / 4, left,
+	       read_key(CG_OOM "/memory.events", "oom_kill") - ooms);
+	EXPECT_GT(left, 0);
+	EXPECT_LT(left, used);
+	EXPECT_EQ(read_key(CG_OOM "/memory.events", "oom_kill"), ooms);
+	EXPECT_EQ(kill(pid, 0), 0);
+
+	/* Room again: every byte back, and a second drain empties it. */
+	ASSERT_EQ(write_str(CG_OOM "/memory.max", "max"), 0);
+	EXPECT_EQ(drain(), 0);
+	EXPECT_EQ(read_long(VSWAP_DIR "used"), 0);
+	ASSERT_EQ(write(go[1], &c, 1), 1);
+	ASSERT_EQ(waitpid(pid, &status, 0), pid);
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(WEXITSTATUS(status), 0);
+	ASSERT_EQ(rmdir(CG_OOM), 0);
+}
+
+/* Only "1" asks for a drain; anything else is refused. */
+TEST_F(vswap, drain_bad_input)
+{
+	EXPECT_EQ(write_str(VSWAP_DRAIN, "0"), -EINVAL);
+	EXPECT_EQ(write_str(VSWAP_DRAIN, "drain"), -EINVAL);
+}
+
 /*
  * With a swap device.
  */
@@ -2337,6 +2554,81 @@ TEST_F(vswap_disk, zswap_writeback)
 	ASSERT_EQ(munmap(mem, size), 0);
 	expect_idle(_metadata, &self->base.idle);
 	EXPECT_EQ(read_long(CG_NAME "/memory.swap.current"), 0);
+}
+
+/*
+ * With a disk, a drain whose data does not fit in memory goes on: while
+ * it runs no folio takes a virtual slot, so the cgroup's reclaim puts
+ * what it brought back on the disk's own slots. A child in a cgroup that
+ * holds a quarter of its swapped region: the drain ends with the virtual
+ * device empty, no OOM kill, the child's swapped pages on the disk and
+ * every byte as written.
+ */
+TEST_F_TIMEOUT(vswap_disk, drain_to_disk, 300)
+{
+	size_t size = 64UL << 20;
+	long ooms, cur, disk_kib, used, report[2];
+	int ready[2], go[2], done[2], status;
+	char c = 0, buf[32];
+	pid_t pid;
+
+	ASSERT_EQ(pipe(ready), 0);
+	ASSERT_EQ(pipe(go), 0);
+	ASSERT_EQ(pipe(done), 0);
+	ASSERT_EQ(mkdir(CG_OOM, 0755), 0);
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		uint8_t *mem;
+
+		munlockall();
+		snprintf(buf, sizeof(buf), "%d", getpid());
+		if (write_str(CG_OOM "/cgroup.procs", buf))
+			_exit(1);
+		mem = map_anon(size, MADV_NOHUGEPAGE);
+		if (!mem)
+			_exit(1);
+		fill(mem, size, FILL_TEXT);
+		if (madvise(mem, size, MADV_PAGEOUT))
+			_exit(1);
+		report[0] = swapped_pages(mem, size);
+		if (write(ready[1], report, sizeof(long)) != sizeof(long) ||
+		    read(go[0], &c, 1) != 1)
+			_exit(1);
+		report[0] = swapped_pages(mem, size);
+		report[1] = verify(mem, size, FILL_TEXT);
+		if (write(done[1], report, sizeof(report)) != sizeof(report))
+			_exit(1);
+		_exit(0);
+	}
+	ASSERT_EQ(read(ready[0], report, sizeof(long)), sizeof(long));
+	ASSERT_GE(report[0], (long)(size / page_size / 2));
+	ASSERT_EQ(read_long(VSWAP_DIR "used") - self->base.idle.used, report[0]);
+	cur = read_long(CG_OOM "/memory.current");
+	snprintf(buf, sizeof(buf), "%zu", cur + size / 4);
+	ASSERT_EQ(write_str(CG_OOM "/memory.max", buf), 0);
+	ooms = read_key(CG_OOM "/memory.events", "oom_kill");
+	disk_kib = swap_used_kib(self->sw.dev);
+
+	EXPECT_EQ(drain(), 0);
+	used = read_long(VSWAP_DIR "used");
+	disk_kib = swap_used_kib(self->sw.dev) - disk_kib;
+	ASSERT_EQ(write(go[1], &c, 1), 1);
+	ASSERT_EQ(read(done[0], report, sizeof(report)), sizeof(report));
+	TH_LOG("memcg of %ld + %zu bytes: drain left %ld, disk +%ld KiB",
+	       cur, size / 4, used, disk_kib);
+	TH_LOG("the child: %ld pages swapped, %ld bad; %ld OOM kills",
+	       report[0], report[1],
+	       read_key(CG_OOM "/memory.events", "oom_kill") - ooms);
+	EXPECT_EQ(used, 0);
+	EXPECT_GT(report[0], 0);
+	EXPECT_GE(disk_kib, report[0] * (long)page_size / 1024);
+	EXPECT_EQ(report[1], 0);
+	EXPECT_EQ(read_key(CG_OOM "/memory.events", "oom_kill"), ooms);
+	ASSERT_EQ(waitpid(pid, &status, 0), pid);
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(WEXITSTATUS(status), 0);
+	ASSERT_EQ(rmdir(CG_OOM), 0);
 }
 
 /*
@@ -3051,6 +3343,105 @@ TEST_F(vswap_disk, swapoff_three_processes)
 	expect_idle(_metadata, &self->base.idle);
 	ASSERT_EQ(swapon(self->sw.dev, 0), 0);
 	self->sw.dev_off = 0;
+}
+
+/*
+ * swapoff of a disk that holds more than its owner may have in memory:
+ * a child's 48 MiB of compressible pages went to the disk through
+ * virtual slots (memory.zswap.max was 0), and its cgroup has room for
+ * 32 MiB more. 7.3 cannot read the device back (its swapoff fails with
+ * ENOMEM, or the OOM killer ends the owner); the data of virtual slots
+ * can go to zswap instead. swapoff must succeed, no one be killed, the
+ * data be in zswap and every byte be as written.
+ */
+TEST_F_TIMEOUT(vswap_disk, swapoff_rehomes_to_zswap, 300)
+{
+	size_t size = 48UL << 20, room = 32UL << 20;
+	long ooms, cur, swapped, report;
+	struct vswap_counters out, d;
+	int ready[2], go[2], status;
+	char c = 0, buf[32];
+	pid_t pid;
+
+	ASSERT_EQ(mkdir(CG_OOM, 0755), 0);
+	ASSERT_EQ(write_str(CG_OOM "/memory.zswap.max", "0"), 0);
+	ASSERT_EQ(pipe(ready), 0);
+	ASSERT_EQ(pipe(go), 0);
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		uint8_t *mem;
+
+		munlockall();
+		snprintf(buf, sizeof(buf), "%d", getpid());
+		if (write_str(CG_OOM "/cgroup.procs", buf))
+			_exit(1);
+		mem = map_anon(size, MADV_NOHUGEPAGE);
+		if (!mem)
+			_exit(1);
+		fill(mem, size, FILL_TEXT);
+		if (madvise(mem, size, MADV_PAGEOUT))
+			_exit(1);
+		/* Drop the written pages' swap cache: swapoff reads them all. */
+		for (int tries = 0; tries < 20 && resident_pages(mem, size);
+		     tries++) {
+			wait_writeback();
+			snprintf(buf, sizeof(buf), "%zu",
+				 resident_pages(mem, size) * page_size);
+			write_str(CG_OOM "/memory.reclaim", buf);
+		}
+		report = swapped_pages(mem, size) - resident_pages(mem, size);
+		if (write(ready[1], &report, sizeof(report)) != sizeof(report) ||
+		    read(go[0], &c, 1) != 1)
+			_exit(1);
+		_exit(verify(mem, size, FILL_TEXT) ? 3 : 0);
+	}
+	ASSERT_EQ(read(ready[0], &swapped, sizeof(swapped)), sizeof(swapped));
+	snapshot(&out);
+	d = vdiff(&out, &self->base.idle);
+	TH_LOG("%ld pages out: virtual %ld, on the disk %ld, zswap %ld",
+	       swapped, d.used, d.phys, d.zswap);
+	ASSERT_GE(swapped, (long)(size / page_size) * 9 / 10);
+	ASSERT_GE(d.phys, swapped * 9 / 10);
+
+	/* Memory for two thirds of it; zswap may take it again. */
+	cur = read_long(CG_OOM "/memory.current");
+	snprintf(buf, sizeof(buf), "%zu", cur + room);
+	ASSERT_EQ(write_str(CG_OOM "/memory.max", buf), 0);
+	ASSERT_EQ(write_str(CG_OOM "/memory.zswap.max", "max"), 0);
+	ooms = read_key(CG_OOM "/memory.events", "oom_kill");
+
+	EXPECT_EQ(swapoff(self->sw.dev), 0);
+	self->sw.dev_off = 1;
+	snapshot(&out);
+	d = vdiff(&out, &self->base.idle);
+	TH_LOG("swapoff: virtual %ld (zswap %ld, memory %ld, disk %ld), memcg %ld + %ld KiB",
+	       d.used, d.zswap, d.swapcache, d.phys, cur,
+	       (read_long(CG_OOM "/memory.current") - cur) >> 10);
+	TH_LOG("%ld OOM kills",
+	       read_key(CG_OOM "/memory.events", "oom_kill") - ooms);
+	EXPECT_EQ(read_key(CG_OOM "/memory.events", "oom_kill"), ooms);
+	EXPECT_EQ(kill(pid, 0), 0);
+	/*
+	 * Every slot still virtual: part in memory, part in zswap (the
+	 * child's reclaim may have taken a few pages of its own besides
+	 * the region, and it faulted some back in since).
+	 */
+	EXPECT_GE(d.used, swapped);
+	EXPECT_EQ(d.zswap + d.swapcache + d.zero + d.fill, d.used);
+	EXPECT_EQ(d.phys, 0);
+	EXPECT_GT(d.zswap, 0);
+	EXPECT_GT(d.swapcache, 0);
+
+	ASSERT_EQ(write_str(CG_OOM "/memory.max", "max"), 0);
+	ASSERT_EQ(write(go[1], &c, 1), 1);
+	ASSERT_EQ(waitpid(pid, &status, 0), pid);
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(WEXITSTATUS(status), 0);
+	ASSERT_EQ(swapon(self->sw.dev, 0), 0);
+	self->sw.dev_off = 0;
+	ASSERT_EQ(rmdir(CG_OOM), 0);
+	expect_idle(_metadata, &self->base.idle);
 }
 
 /*
