@@ -1704,6 +1704,64 @@ TEST_F(vswap, mthp_swap)
 			 FILL_TEXT);
 }
 
+/*
+ * Order-0 swap-out fills the holes that swap-in leaves in clusters of
+ * large folios. PMD THPs of text go to zswap on clusters of their order;
+ * writing every second page takes that page back and frees its slot (a
+ * fault is order 0), leaving each cluster half used. The order-0 pages
+ * swapped out next must take those holes: a new cluster for them would
+ * leave the half-used ones' metadata (the whole cluster's tables, for
+ * the slots still in use) in place for as long as those slots live.
+ */
+TEST_F_TIMEOUT(vswap, sparse_clusters_refilled, 120)
+{
+	size_t pmd = read_pmd_pagesize(), size = 16 * pmd;
+	size_t pages = size / page_size, small = 12UL << 20;
+	struct vswap_counters half, after;
+	uint8_t *mem, *more;
+	unsigned long i;
+
+	if (!pmd || !thp_use_order(pmd_order()))
+		SKIP(return, "no PMD THP");
+	mem = map_aligned(size, pmd);
+	ASSERT_NE(mem, NULL);
+	ASSERT_EQ(madvise(mem, size, MADV_HUGEPAGE), 0);
+	fill(mem, size, FILL_TEXT);
+	if (!check_huge_anon(mem, size, size / pmd, pmd))
+		SKIP(goto out, "no PMD THP could be allocated");
+	ASSERT_EQ(madvise(mem, size, MADV_PAGEOUT), 0);
+	ASSERT_EQ(swapped_pages(mem, size), (long)pages);
+
+	/* The same bytes again: a write fault, which frees the slot. */
+	for (i = 0; i < pages; i += 2)
+		fill_page(mem + i * page_size, i, FILL_TEXT);
+	snapshot(&half);
+	EXPECT_EQ(swapped_pages(mem, size), (long)pages / 2);
+
+	more = map_anon(small, MADV_NOHUGEPAGE);
+	ASSERT_NE(more, NULL);
+	fill(more, small, FILL_TEXT);
+	ASSERT_EQ(madvise(more, small, MADV_PAGEOUT), 0);
+	snapshot(&after);
+	TH_LOG("%zu THP pages out, half back: %ld slots in %ld clusters",
+	       pages, half.used - self->base.idle.used,
+	       half.clusters - self->base.idle.clusters);
+	TH_LOG("then %ld order-0 pages out: %ld slots in %ld clusters, %ld meta bytes",
+	       swapped_pages(more, small), after.used - self->base.idle.used,
+	       after.clusters - self->base.idle.clusters,
+	       read_long(VSWAP_DIR "meta_bytes"));
+	ASSERT_EQ(swapped_pages(more, small), (long)(small / page_size));
+	/* 3,072 pages fit in the 4,096 holes: one new cluster at most. */
+	EXPECT_LE(after.clusters - half.clusters, 1);
+
+	EXPECT_EQ(verify(more, small, FILL_TEXT), 0);
+	ASSERT_EQ(munmap(more, small), 0);
+	EXPECT_EQ(verify(mem, size, FILL_TEXT), 0);
+out:
+	ASSERT_EQ(munmap(mem, size), 0);
+	expect_idle(_metadata, &self->base.idle);
+}
+
 TEST_F(vswap, thp_same_filled)
 {
 	large_folio_swap(_metadata, &self->base, pmd_order(), FILL_SAME);
