@@ -1188,6 +1188,24 @@ int vswap_unuse_slots(struct swap_info_struct *si, const pgoff_t *voffsets,
 	return 0;
 }
 
+/*
+ * Pages swapped out to virtual slots whose data no swap device holds
+ * (zswap, zero and same-filled pages, data in the swap cache only), for
+ * /proc/meminfo's SwapVirtual: SwapTotal - SwapFree counts the others,
+ * with the disk slots behind them.
+ */
+unsigned long vswap_swapped_pages(void)
+{
+	struct swap_info_struct *si = READ_ONCE(vswap_info);
+	long pages;
+
+	if (!si)
+		return 0;
+	pages = atomic_long_read(&si->inuse_pages) -
+		atomic_long_read(&vswap_stats.phys);
+	return max(pages, 0L);
+}
+
 void vswap_count_kept_resident(struct folio *folio)
 {
 	atomic_long_add(folio_nr_pages(folio), &vswap_stats.kept_resident);

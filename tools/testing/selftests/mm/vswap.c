@@ -1994,6 +1994,48 @@ TEST_F(vswap, exit_frees_slots)
 	expect_idle(_metadata, &self->base.idle);
 }
 
+/*
+ * Swapped-out memory stays visible: /proc/meminfo's SwapVirtual counts
+ * virtual slots whose data no swap device holds, and memory.stat's
+ * vswap the bytes a cgroup has in virtual slots (the root's: all of
+ * them). Zero, same-filled and zswap pages, no disk.
+ */
+TEST_F(vswap, usage_visible)
+{
+	size_t size = 16UL << 20;
+	long meminfo, stat, root, swapped;
+	struct vswap_counters out;
+	uint8_t *mem;
+
+	meminfo = meminfo_kib("SwapVirtual");
+	stat = read_key(CG_NAME "/memory.stat", "vswap");
+	ASSERT_GE(meminfo, 0);
+	ASSERT_GE(stat, 0);
+	mem = map_anon(size, MADV_NOHUGEPAGE);
+	ASSERT_NE(mem, NULL);
+	fill(mem, size, FILL_MIXED);
+	ASSERT_EQ(madvise(mem, size, MADV_PAGEOUT), 0);
+	swapped = swapped_pages(mem, size);
+	snapshot(&out);
+	root = read_key(CG_ROOT "/memory.stat", "vswap");
+	TH_LOG("%ld pages out: SwapVirtual +%ld kB, memory.stat vswap +%ld, root %ld",
+	       swapped, meminfo_kib("SwapVirtual") - meminfo,
+	       read_key(CG_NAME "/memory.stat", "vswap") - stat, root);
+	ASSERT_GE(swapped, (long)(size / page_size / 2));
+	EXPECT_EQ(meminfo_kib("SwapVirtual") - meminfo,
+		  swapped * (long)page_size / 1024);
+	EXPECT_EQ(read_key(CG_NAME "/memory.stat", "vswap") - stat,
+		  swapped * (long)page_size);
+	if (root >= 0)
+		EXPECT_EQ(root, out.used * (long)page_size);
+
+	EXPECT_EQ(verify(mem, size, FILL_MIXED), 0);
+	ASSERT_EQ(munmap(mem, size), 0);
+	EXPECT_EQ(meminfo_kib("SwapVirtual"), meminfo);
+	EXPECT_EQ(read_key(CG_NAME "/memory.stat", "vswap"), stat);
+	expect_idle(_metadata, &self->base.idle);
+}
+
 /* A thread that reads a region in a scattered order while a drain runs. */
 struct drain_reader {
 	uint8_t *mem;
@@ -2612,6 +2654,42 @@ TEST_F(vswap_disk, zswap_writeback)
 	ASSERT_EQ(munmap(mem, size), 0);
 	expect_idle(_metadata, &self->base.idle);
 	EXPECT_EQ(read_long(CG_NAME "/memory.swap.current"), 0);
+}
+
+/*
+ * Virtual slots backed by the disk count where 7.3 counts swapped pages,
+ * in SwapTotal - SwapFree, and not in SwapVirtual; memory.stat's vswap
+ * counts them (as memory.swap.current does).
+ */
+TEST_F(vswap_disk, usage_visible)
+{
+	size_t size = 8UL << 20;
+	long meminfo, stat, disk_kib, swapped;
+	uint8_t *mem;
+
+	meminfo = meminfo_kib("SwapVirtual");
+	stat = read_key(CG_NAME "/memory.stat", "vswap");
+	disk_kib = meminfo_kib("SwapTotal") - meminfo_kib("SwapFree");
+	ASSERT_GE(meminfo, 0);
+	mem = map_anon(size, MADV_NOHUGEPAGE);
+	ASSERT_NE(mem, NULL);
+	fill(mem, size, FILL_RANDOM);
+	ASSERT_EQ(madvise(mem, size, MADV_PAGEOUT), 0);
+	wait_writeback();
+	swapped = swapped_pages(mem, size);
+	TH_LOG("%ld random pages out: SwapVirtual +%ld kB, swap used +%ld kB, memory.stat vswap +%ld",
+	       swapped, meminfo_kib("SwapVirtual") - meminfo,
+	       meminfo_kib("SwapTotal") - meminfo_kib("SwapFree") - disk_kib,
+	       read_key(CG_NAME "/memory.stat", "vswap") - stat);
+	ASSERT_GE(swapped, (long)(size / page_size / 2));
+	EXPECT_EQ(meminfo_kib("SwapVirtual"), meminfo);
+	EXPECT_EQ(meminfo_kib("SwapTotal") - meminfo_kib("SwapFree") - disk_kib,
+		  swapped * (long)page_size / 1024);
+	EXPECT_EQ(read_key(CG_NAME "/memory.stat", "vswap") - stat,
+		  swapped * (long)page_size);
+	EXPECT_EQ(verify(mem, size, FILL_RANDOM), 0);
+	ASSERT_EQ(munmap(mem, size), 0);
+	expect_idle(_metadata, &self->base.idle);
 }
 
 /*
