@@ -2677,7 +2677,7 @@ TEST_F(vswap_disk, usage_visible)
 	ASSERT_EQ(madvise(mem, size, MADV_PAGEOUT), 0);
 	wait_writeback();
 	swapped = swapped_pages(mem, size);
-	TH_LOG("%ld random pages out: SwapVirtual +%ld kB, swap used +%ld kB, memory.stat vswap +%ld",
+	TH_LOG("%ld random pages out: SwapVirtual +%ld kB, swap used +%ld kB, vswap +%ld",
 	       swapped, meminfo_kib("SwapVirtual") - meminfo,
 	       meminfo_kib("SwapTotal") - meminfo_kib("SwapFree") - disk_kib,
 	       read_key(CG_NAME "/memory.stat", "vswap") - stat);
