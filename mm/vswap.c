@@ -110,13 +110,10 @@ static ssize_t vswap_drain_store(struct kobject *kobj,
 				 struct kobj_attribute *attr,
 				 const char *buf, size_t count)
 {
-	bool drain;
 	int err;
 
-	err = kstrtobool(buf, &drain);
-	if (err)
-		return err;
-	if (!drain)
+	/* One word, so that a typo does not start a long walk. */
+	if (!sysfs_streq(buf, "1"))
 		return -EINVAL;
 	err = vswap_drain();
 	return err ? err : count;

@@ -2249,6 +2249,7 @@ TEST_F_TIMEOUT(vswap, drain_fails_cleanly, 300)
 TEST_F(vswap, drain_bad_input)
 {
 	EXPECT_EQ(write_str(VSWAP_DRAIN, "0"), -EINVAL);
+	EXPECT_EQ(write_str(VSWAP_DRAIN, "y"), -EINVAL);
 	EXPECT_EQ(write_str(VSWAP_DRAIN, "drain"), -EINVAL);
 }
 
