@@ -168,10 +168,8 @@ static void child(size_t size, int ready, int go)
 	snprintf(pid, sizeof(pid), "%d", getpid());
 	if (write_str(CG "/cgroup.procs", pid))
 		_exit(1);
-	mem = mmap(NULL, size, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (mem == MAP_FAILED || !expect ||
-	    madvise(mem, size, MADV_NOHUGEPAGE))
+	mem = map_anon_nohuge(size);
+	if (!mem || !expect)
 		_exit(1);
 	for (i = 0; i < pages; i++)
 		fill_random_page(mem + i * PAGE, i * 0x9e3779b97f4a7c15ULL);

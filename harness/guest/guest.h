@@ -12,6 +12,7 @@
 #include <string.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <sys/mman.h>
 
 #define PAGE 4096UL
 
@@ -51,6 +52,21 @@ static inline void fill_random_page(void *page, uint64_t seed)
 		x ^= x >> 27;
 		w[i] = x * 0x2545f4914f6cdd1dULL;
 	}
+}
+
+/* @size bytes of private anon memory, no THP (it swaps page by page). */
+static inline void *map_anon_nohuge(size_t size)
+{
+	void *mem = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (mem == MAP_FAILED)
+		return NULL;
+	if (madvise(mem, size, MADV_NOHUGEPAGE)) {
+		munmap(mem, size);
+		return NULL;
+	}
+	return mem;
 }
 
 /* Write @val to the file at @path (sysfs, cgroupfs): 0, or -1. */

@@ -95,10 +95,8 @@ static void child(unsigned int proc, size_t size, int ready, int go)
 	long out;
 	char c = 0;
 
-	mem = mmap(NULL, size, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (mem == MAP_FAILED || !expect ||
-	    madvise(mem, size, MADV_NOHUGEPAGE))
+	mem = map_anon_nohuge(size);
+	if (!mem || !expect)
 		_exit(1);
 	for (i = 0; i < pages; i++)
 		fill_page(mem + i * PAGE, i, proc);

@@ -2178,6 +2178,28 @@ TEST_F_TIMEOUT(vswap, drain_empties_virtual_space, 300)
 }
 
 /*
+ * In a forked child: join CG_OOM, map @size bytes of @kind pages and
+ * page them out. A failure ends the child with status 1.
+ */
+static uint8_t *cg_oom_child_pageout(size_t size, enum fill_kind kind)
+{
+	char pid[32];
+	uint8_t *mem;
+
+	munlockall();
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	if (write_str(CG_OOM "/cgroup.procs", pid))
+		_exit(1);
+	mem = map_anon(size, MADV_NOHUGEPAGE);
+	if (!mem)
+		_exit(1);
+	fill(mem, size, kind);
+	if (madvise(mem, size, MADV_PAGEOUT))
+		_exit(1);
+	return mem;
+}
+
+/*
  * A drain whose data does not fit fails, and loses nothing: a child in a
  * cgroup that holds a quarter of its swapped region. The drain stops
  * with ENOMEM and the OOM killer is not called; the slots it did not
@@ -2198,18 +2220,8 @@ TEST_F_TIMEOUT(vswap, drain_fails_cleanly, 300)
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (!pid) {
-		uint8_t *mem;
+		uint8_t *mem = cg_oom_child_pageout(size, FILL_TEXT);
 
-		munlockall();
-		snprintf(buf, sizeof(buf), "%d", getpid());
-		if (write_str(CG_OOM "/cgroup.procs", buf))
-			_exit(1);
-		mem = map_anon(size, MADV_NOHUGEPAGE);
-		if (!mem)
-			_exit(1);
-		fill(mem, size, FILL_TEXT);
-		if (madvise(mem, size, MADV_PAGEOUT))
-			_exit(1);
 		buf[0] = swapped_pages(mem, size) >= (long)(size / page_size / 2);
 		if (write(ready[1], buf, 1) != 1 || read(go[0], &c, 1) != 1)
 			_exit(1);
@@ -2716,18 +2728,8 @@ TEST_F_TIMEOUT(vswap_disk, drain_to_disk, 300)
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (!pid) {
-		uint8_t *mem;
+		uint8_t *mem = cg_oom_child_pageout(size, FILL_TEXT);
 
-		munlockall();
-		snprintf(buf, sizeof(buf), "%d", getpid());
-		if (write_str(CG_OOM "/cgroup.procs", buf))
-			_exit(1);
-		mem = map_anon(size, MADV_NOHUGEPAGE);
-		if (!mem)
-			_exit(1);
-		fill(mem, size, FILL_TEXT);
-		if (madvise(mem, size, MADV_PAGEOUT))
-			_exit(1);
 		report[0] = swapped_pages(mem, size);
 		if (write(ready[1], report, sizeof(long)) != sizeof(long) ||
 		    read(go[0], &c, 1) != 1)
@@ -3507,18 +3509,8 @@ TEST_F_TIMEOUT(vswap_disk, swapoff_rehomes_to_zswap, 300)
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (!pid) {
-		uint8_t *mem;
+		uint8_t *mem = cg_oom_child_pageout(size, FILL_TEXT);
 
-		munlockall();
-		snprintf(buf, sizeof(buf), "%d", getpid());
-		if (write_str(CG_OOM "/cgroup.procs", buf))
-			_exit(1);
-		mem = map_anon(size, MADV_NOHUGEPAGE);
-		if (!mem)
-			_exit(1);
-		fill(mem, size, FILL_TEXT);
-		if (madvise(mem, size, MADV_PAGEOUT))
-			_exit(1);
 		/* Drop the written pages' swap cache: swapoff reads them all. */
 		for (int tries = 0; tries < 20 && resident_pages(mem, size);
 		     tries++) {
