@@ -22,6 +22,7 @@ PATH=$PATH:/usr/bin
 cgr=/sys/fs/cgroup
 vs=/sys/kernel/debug/vswap
 vswitch=/sys/kernel/mm/swap/vswap_enabled
+vdrain=/sys/kernel/mm/swap/vswap_drain
 zs=/sys/module/zswap/parameters
 dbg=/sys/kernel/debug
 secs=${SOAK_SECONDS:-60}
@@ -74,6 +75,12 @@ swapfile)
 poolfull) echo 1 >$zs/max_pool_percent ;;
 diskfull) rpct=50; limit=$((nver * mib * 7 / 8))M ;;
 faults) ;;
+drain)
+	# The drain brings every virtual slot's data back into its memcg;
+	# past memory.max it stops with ENOMEM (no OOM kill), and reclaim
+	# meanwhile takes the disk's slots. On a kernel without the file
+	# this is the zswap-disk scenario.
+	;;
 swapoff)
 	# swapoff brings every page back into its memcg: with the data
 	# larger than memory.max that is an OOM kill on 7.3 too. Room for
@@ -215,6 +222,16 @@ action() {
 			swapoff "$swapon_dev" || echo "swapoff failed: $?"
 			swapon "$swapon_dev" || echo "swapon failed: $?"
 		done ;;
+	drain)
+		local drains=0 refused=0
+		while [ -w $vdrain ] && [ ! -e $state/stop ] && sleep 3; do
+			if echo 1 2>/dev/null >$vdrain; then
+				drains=$((drains + 1))
+			else
+				refused=$((refused + 1))
+			fi
+		done
+		echo "drains: $drains done, $refused stopped (ENOMEM or a signal)" ;;
 	toggle)
 		while [ ! -e $state/stop ] && sleep 1; do
 			echo N >$zs/enabled; sleep 1; echo Y >$zs/enabled
