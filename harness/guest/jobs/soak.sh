@@ -6,8 +6,8 @@
 # that reaches the bound reports target_reached=no). Data
 # verifiers (soakverify) run in a memcg under memory.max, stress-ng's
 # swap-heavy stressors in another, and the scenario's own action (swapoff
-# loops, toggles, faults, cgroup removal, CPU hotplug, compaction, OOM
-# kills) runs beside them. The last line is
+# loops, drains, toggles, faults, cgroup removal, CPU hotplug, compaction,
+# OOM kills) runs beside them. The last line is
 #   @@SOAK scenario=S bytes=B bad=N kills=K expected_kills=E ooms=O
 #          stress=OK|FAIL idle=yes|cache|no target_reached=yes|no|-
 #          load_s=S
