@@ -45,3 +45,20 @@ swapoff_all() {
 	done
 	[ "$(wc -l </proc/swaps)" -le 1 ]
 }
+
+# settle_swap_cache CGROUP: a swap cache folio under writeback keeps its
+# slot after the last page table that used it is gone (7.3 does the same);
+# reclaim frees it once the write has completed. For a check of idle slot
+# counters right after an exit or munmap with a swap disk: wait for the
+# writes to complete (10 s at most), then reclaim CGROUP once. Says so.
+settle_swap_cache() {
+	local i=0
+	while [ $i -lt 100 ] &&
+	      [ "$(awk '/^Writeback:/ { print $2 }' /proc/meminfo)" != 0 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "settle: writeback $(awk '/^Writeback:/ { print $2 }' /proc/meminfo) kB after $i waits of 0.1 s; reclaiming $1 once"
+	echo 256M >"$1/memory.reclaim" 2>/dev/null
+	return 0
+}

@@ -36,6 +36,13 @@ PEAK
 # The workload joins the cgroup through a subshell so init stays outside.
 (echo 0 >$cg/cgroup.procs && exec swapload $args \
 	-p ". /lib.sh; . /tmp/peak.sh") || rc=1
+# Slots still held past idle, with a disk: folios that were under
+# writeback at the exit (settle_swap_cache); without a disk every free is
+# synchronous and the check stays immediate.
+if [ -d $vs ] && [ "$(wc -l </proc/swaps)" -gt 1 ] &&
+   [ "$(cat $vs/used)" != "$idle_used" ]; then
+	settle_swap_cache $cg
+fi
 echo "=== counters after exit"
 swap_counters
 rmdir $cg
