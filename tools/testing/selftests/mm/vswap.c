@@ -2687,6 +2687,71 @@ TEST_F(vswap_disk, zswap_writeback)
 	EXPECT_EQ(read_long(CG_NAME "/memory.swap.current"), 0);
 }
 
+/* The zswap shrinker of zswap_writeback_races_exit, until *@stop. */
+static void *writeback_loop(void *stop)
+{
+	while (!__atomic_load_n((int *)stop, __ATOMIC_ACQUIRE)) {
+		/* Flushed statistics: the shrinker sizes its work by them. */
+		read_key(CG_NAME "/memory.stat", "zswapped");
+		memcg_reclaim(4UL << 20);
+	}
+	return NULL;
+}
+
+/*
+ * zswap writeback of virtual slots against their owner's faults, zaps and
+ * exit (review item 5): writeback takes a disk slot for an entry, writes
+ * it and swaps the slot's backend, while the owner reads the same slots
+ * back, drops them with MADV_DONTNEED or exits. A thread keeps the zswap
+ * shrinker writing back the cgroup's entries while a child, in eight
+ * rounds, pages 16 MiB of text out to zswap, checks every byte of the
+ * first quarter, zaps the second and exits with the rest swapped out.
+ * Nothing may be lost or leaked: every byte read matches, and the slots,
+ * disk slots, reverse map and memory.swap charge all return to idle.
+ */
+TEST_F_TIMEOUT(vswap_disk, zswap_writeback_races_exit, 300)
+{
+	size_t size = 16UL << 20, quarter = size / 4;
+	long zswpwb = read_vmstat("zswpwb");
+	int round, status, stop = 0;
+	pthread_t thread;
+	pid_t pid;
+
+	ASSERT_EQ(write_str(ZSWAP_SHRINKER, "Y"), 0);
+	/* The thread's stack and buffers too: only the child's pages go out. */
+	ASSERT_EQ(mlockall(MCL_CURRENT | MCL_FUTURE), 0);
+	ASSERT_EQ(pthread_create(&thread, NULL, writeback_loop, &stop), 0);
+	for (round = 0; round < 8; round++) {
+		pid = fork();
+		ASSERT_GE(pid, 0);
+		if (!pid) {
+			uint8_t *mem = map_anon(size, MADV_NOHUGEPAGE);
+
+			if (!mem)
+				_exit(2);
+			fill(mem, size, FILL_TEXT);
+			if (madvise(mem, size, MADV_PAGEOUT))
+				_exit(3);
+			if (verify(mem, quarter, FILL_TEXT))
+				_exit(1);
+			if (madvise(mem + quarter, quarter, MADV_DONTNEED))
+				_exit(4);
+			_exit(0);
+		}
+		ASSERT_EQ(waitpid(pid, &status, 0), pid);
+		EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status)) {
+			TH_LOG("round %d: the child ended with status %#x", round, status);
+		}
+	}
+	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
+	ASSERT_EQ(pthread_join(thread, NULL), 0);
+	zswpwb = read_vmstat("zswpwb") - zswpwb;
+	TH_LOG("%d rounds of 16 MiB: %ld zswap entries written back meanwhile", round, zswpwb);
+	EXPECT_GT(zswpwb, 0);
+	expect_idle(_metadata, &self->base.idle);
+	EXPECT_EQ(read_long(CG_NAME "/memory.swap.current"), 0);
+}
+
 /*
  * Virtual slots backed by the disk count where 7.3 counts swapped pages,
  * in SwapTotal - SwapFree, and not in SwapVirtual; memory.stat's vswap
