@@ -129,37 +129,38 @@ static pgoff_t vswap_offset(struct swap_cluster_info *ci, unsigned int ci_off)
 }
 
 /*
- * Count an incompressible hint (see mm/vswap.h) set (@nr 1) or cleared
- * (-1) on a slot: globally and in the memcg of the slot, so that reclaim
- * can tell when a cgroup's anon memory is all data zswap refused
- * (vswap_anon_compressible()). The counts are exact, not statistics
- * flushed later: reclaim that believed them stale could OOM early.
+ * An incompressible hint (see mm/vswap.h) is counted globally and in a
+ * memcg, so that reclaim can tell when a cgroup's anon memory is all data
+ * zswap refused (vswap_anon_compressible()). The counts are exact, not
+ * statistics flushed later: reclaim that believed them stale could OOM
+ * early. The memcg is the one of the folio when the hint is set; the
+ * hint keeps its id, pinned, so that it is uncounted from the same memcg
+ * whatever becomes of the folio, and on cgroup v1 too, which records no
+ * swap cgroup id for a folio still in the swap cache.
  */
-static void vswap_count_incompressible(struct swap_cluster_info *ci,
-				       unsigned int ci_off, long nr)
+static unsigned long vswap_refusal_to_vtb(struct folio *folio)
 {
-#ifdef CONFIG_MEMCG
-	struct mem_cgroup *memcg;
+	unsigned short id = mem_cgroup_vswap_refusal_get(folio);
 
-	rcu_read_lock();
-	memcg = mem_cgroup_from_private_id(__swap_cgroup_get(ci, ci_off));
-	if (memcg)
-		atomic_long_add(nr, &memcg->vswap_incomp);
-	rcu_read_unlock();
-#endif
-	atomic_long_add(nr, &vswap_stats.incompressible);
+	atomic_long_inc(&vswap_stats.incompressible);
+	return VSWAP_TAG_NONE | VSWAP_NONE_INCOMP |
+	       ((unsigned long)id << VSWAP_NONE_MEMCG_SHIFT);
 }
 
-/* Set the vtab entry of a slot, keeping the count of hints. */
+static void vswap_refusal_drop(unsigned long vtb)
+{
+	mem_cgroup_vswap_refusal_put(vtb >> VSWAP_NONE_MEMCG_SHIFT);
+	atomic_long_dec(&vswap_stats.incompressible);
+}
+
+/* Set the vtab entry of a slot; a hint it replaces is uncounted. */
 static unsigned long vswap_vtab_set(struct swap_cluster_info *ci,
 				    unsigned int ci_off, unsigned long vtb)
 {
 	unsigned long old = vswap_vtab_xchg(ci, ci_off, vtb);
-	long delta = (long)vswap_vtb_is_incompressible(vtb) -
-		     (long)vswap_vtb_is_incompressible(old);
 
-	if (delta)
-		vswap_count_incompressible(ci, ci_off, delta);
+	if (vswap_vtb_is_incompressible(old))
+		vswap_refusal_drop(old);
 	return old;
 }
 
@@ -358,11 +359,14 @@ void vswap_set_incompressible(swp_entry_t entry)
 {
 	unsigned int ci_off = swp_cluster_offset(entry);
 	struct swap_cluster_info *ci;
+	unsigned long swp_tb;
 
 	ci = swap_cluster_lock(vswap_info, swp_offset(entry));
-	if (vswap_vtb_is_none(vswap_vtab_get(ci, ci_off)))
-		vswap_vtab_set(ci, ci_off, vswap_none_to_vtb() |
-					   VSWAP_NONE_INCOMP);
+	swp_tb = __swap_table_get(ci, ci_off);
+	if (vswap_vtb_is_none(vswap_vtab_get(ci, ci_off)) &&
+	    !WARN_ON_ONCE(!swp_tb_is_folio(swp_tb)))
+		vswap_vtab_set(ci, ci_off,
+			       vswap_refusal_to_vtb(swp_tb_to_folio(swp_tb)));
 	swap_cluster_unlock(ci);
 }
 

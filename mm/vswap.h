@@ -48,7 +48,7 @@
  * devices (swap count, swap cache folio or shadow, zero flag) and the
  * memcg table keeps the memcg id. The virtual table names the backend:
  *
- *   NONE:   |------------------------ 0 --------------------|I|00|
+ *   NONE:   |-------- 0 --------|-- memcg id (16) --|-- 0 --|I|00|
  *   ZSWAP:  |------------ struct zswap_entry pointer ------------|01|
  *   PHYS:   |---- physical offset ----|-- physical type (5) --|10|
  *   POISON: |------------------------ 0 -----------------------|11|
@@ -61,7 +61,9 @@
  * synchronous and the swap cache is dropped), so while the hint stands
  * the data is what zswap refused, and reclaim does not offer it to zswap
  * again (vswap_folio_incompressible()). Only that decision reads it: a
- * stale hint costs a compression, never data.
+ * stale hint costs a compression, never data. With I set, bits 16-31
+ * hold the id of the memcg the refusal is counted in (0: none), pinned
+ * while the hint stands (vswap_refusal_to_vtb()).
  * ZSWAP: the compressed copy; zswap_entry comes from a slab with at least
  * 8-byte alignment, so the two low bits are free for the tag.
  * PHYS: a physical swap slot holds the data. That slot's swap table entry
@@ -236,6 +238,7 @@ extern struct vswap_stats vswap_stats;
 #define VSWAP_TAG_PHYS		0x2UL
 #define VSWAP_TAG_POISON	0x3UL
 #define VSWAP_NONE_INCOMP	0x4UL
+#define VSWAP_NONE_MEMCG_SHIFT	16
 #define VSWAP_POISON_FILL	0x4UL
 #define VSWAP_FILL_SHIFT	32
 #define VSWAP_PHYS_TYPE_SHIFT	2
@@ -273,7 +276,7 @@ static inline bool vswap_vtb_is_fill(unsigned long vtb)
 
 static inline bool vswap_vtb_is_incompressible(unsigned long vtb)
 {
-	return vtb == (VSWAP_TAG_NONE | VSWAP_NONE_INCOMP);
+	return vswap_vtb_is_none(vtb) && (vtb & VSWAP_NONE_INCOMP);
 }
 
 static inline unsigned long vswap_none_to_vtb(void)
@@ -396,6 +399,19 @@ void vswap_release_backends(struct swap_cluster_info *ci,
 void vswap_count_kept_resident(struct folio *folio);
 void vswap_split_refused(struct folio *folio, struct list_head *list);
 bool vswap_anon_compressible(struct mem_cgroup *memcg);
+#ifdef CONFIG_MEMCG
+unsigned short mem_cgroup_vswap_refusal_get(struct folio *folio);
+void mem_cgroup_vswap_refusal_put(unsigned short id);
+#else
+static inline unsigned short mem_cgroup_vswap_refusal_get(struct folio *folio)
+{
+	return 0;
+}
+
+static inline void mem_cgroup_vswap_refusal_put(unsigned short id)
+{
+}
+#endif
 
 /* The physical backend (mm/vswap.c, allocation in mm/swapfile.c). */
 swp_entry_t vswap_phys_alloc(pgoff_t voffset, unsigned int order);
