@@ -3777,20 +3777,23 @@ TEST_F_TIMEOUT(vswap_disk, swapoff_charges_owner, 120)
 	ASSERT_EQ(rmdir(CG_RM), 0);
 }
 
-static void ignore_alarm(int sig)
+static void ignore_signal(int sig)
 {
 }
 
 /*
- * swapoff(@dev) in a child that SIGALRM interrupts every @usec
- * microseconds from the start (the handler does nothing and does not ask
- * for a restart, so the first signal swapoff sees ends it). Returns 0 if
- * swapoff finished, the errno it failed with, or -1 if the child did not
- * report.
+ * swapoff(@dev) in a child, interrupted once the reverse-map walk has
+ * moved its first slots: the parent polls the unuse counter (1 ms steps,
+ * 30 s at most) and signals the child, whose handler does nothing and
+ * asks for no restart, so swapoff returns at its next check. On a slow
+ * device (use_slow_stable_device()) each cluster's reads take a fixed
+ * time, which the poll need not beat by much. Returns 0 if swapoff
+ * finished, the errno it failed with, or -1 if the child did not report.
  */
-static int swapoff_with_alarms(const char *dev, long usec)
+static int swapoff_interrupted_once(const char *dev)
 {
-	int report[2], err = -1, status;
+	long unuse = read_long(VSWAP_DIR "unuse");
+	int report[2], err = -1, status, i;
 	pid_t pid;
 
 	if (pipe(report))
@@ -3799,21 +3802,18 @@ static int swapoff_with_alarms(const char *dev, long usec)
 	if (pid < 0)
 		return -1;
 	if (!pid) {
-		struct sigaction sa = { .sa_handler = ignore_alarm };
-		struct timeval tv = {
-			.tv_sec = usec / 1000000, .tv_usec = usec % 1000000,
-		};
-		struct itimerval it = { .it_interval = tv, .it_value = tv };
+		struct sigaction sa = { .sa_handler = ignore_signal };
 
-		if (sigaction(SIGALRM, &sa, NULL) ||
-		    setitimer(ITIMER_REAL, &it, NULL))
+		close(report[0]);
+		if (sigaction(SIGUSR1, &sa, NULL))
 			_exit(1);
 		err = swapoff(dev) ? errno : 0;
-		memset(&it, 0, sizeof(it));
-		setitimer(ITIMER_REAL, &it, NULL);
 		_exit(write(report[1], &err, sizeof(err)) == sizeof(err) ? 0 : 1);
 	}
 	close(report[1]);
+	for (i = 0; i < 30000 && read_long(VSWAP_DIR "unuse") == unuse; i++)
+		usleep(1000);
+	kill(pid, SIGUSR1);
 	if (read(report[0], &err, sizeof(err)) != sizeof(err))
 		err = -1;
 	close(report[0]);
@@ -3900,65 +3900,66 @@ TEST_F_TIMEOUT(vswap_disk, swapoff_races_faults, 300)
  * already handled have their data in the swap cache with no backend and
  * no disk charge; the others are still on the disk. Nothing is lost, the
  * moved pages can go out again, and a second swapoff finishes the job.
- * The timer's first expiry adapts until one attempt stops in the middle.
+ * The device completes each request 100 ms late, so the walk takes a
+ * second or more, and the signal is sent once it has moved its first
+ * slots: a try in which swapoff still finished first does not count
+ * (three tries).
  */
 TEST_F_TIMEOUT(vswap_disk, swapoff_interrupted, 180)
 {
 	size_t size = 16UL << 20, npages = size / page_size;
-	long usec = 500, disk_kib = swap_used_kib(self->sw.dev);
-	long phys = 0, moved = 0, left = 0, swapped;
+	long phys = 0, moved = 0, left = 0, swapped, disk_kib;
 	struct vswap_counters out, after;
 	bool partial = false;
+	const char *dev;
 	int tries, err;
 	uint8_t *mem;
 
+	if (!use_slow_stable_device(_metadata, &self->sw, 100000000UL))
+		SKIP(return, "no null_blk configfs");
+	dev = self->sw.other;
+	disk_kib = swap_used_kib(dev);
 	mem = map_anon(size, MADV_NOHUGEPAGE);
 	ASSERT_NE(mem, NULL);
 	/* Not into swapoff's child: its page tables would share the slots. */
 	ASSERT_EQ(madvise(mem, size, MADV_DONTFORK), 0);
 	fill(mem, size, FILL_RANDOM);
 
-	for (tries = 0; tries < 16 && !partial; tries++) {
+	for (tries = 0; tries < 3 && !partial; tries++) {
 		int drops;
 
 		ASSERT_EQ(madvise(mem, size, MADV_PAGEOUT), 0);
 		/* Drop the written folios, so that swapoff must read. */
+		wait_writeback();
 		for (drops = 0; drops < 20 && resident_pages(mem, size); drops++)
 			memcg_reclaim(resident_pages(mem, size) * page_size);
 		snapshot(&out);
 		phys = vdiff(&out, &self->base.idle).phys;
 		ASSERT_GE(phys, (long)npages / 2);
 
-		err = swapoff_with_alarms(self->sw.dev, usec);
+		err = swapoff_interrupted_once(dev);
 		snapshot(&after);
 		moved = vdiff(&after, &out).unuse;
 		left = vdiff(&after, &self->base.idle).phys;
-		TH_LOG("timer %ld us: swapoff %s, %ld of %ld slots moved, %ld left",
-		       usec, err ? strerror(err) : "done", moved, phys, left);
+		TH_LOG("try %d: swapoff %s, %ld of %ld slots moved, %ld left",
+		       tries, err ? strerror(err) : "done", moved, phys, left);
 		if (!err) {
-			/* Too fast for the timer: all back, try a shorter one. */
+			/* Done before the signal: all back, try again. */
 			EXPECT_EQ(left, 0);
-			ASSERT_EQ(swapon(self->sw.dev, 0), 0);
-			usec = usec / 4 ?: 1;
+			ASSERT_EQ(swapon(dev, 0), 0);
 			continue;
 		}
 		ASSERT_EQ(err, EINTR);
 		/* The device is back in use, with what was not moved. */
-		ASSERT_GE(swap_used_kib(self->sw.dev), 0);
+		ASSERT_GE(swap_used_kib(dev), 0);
 		EXPECT_EQ(moved + left, phys);
-		if (!moved)
-			usec *= 2;
-		else if (!left)
-			usec = usec / 2 ?: 1;
-		else
-			partial = true;
+		partial = moved && left;
 	}
 	ASSERT_TRUE(partial);
 
 	/* Only the slots left on disk hold disk space and the disk charge. */
 	EXPECT_EQ(vdiff(&after, &self->base.idle).rmap, left);
-	EXPECT_EQ(swap_used_kib(self->sw.dev) - disk_kib,
-		  left * (long)page_size / 1024);
+	EXPECT_EQ(swap_used_kib(dev) - disk_kib, left * (long)page_size / 1024);
 	EXPECT_EQ(read_long(CG_NAME "/memory.swap.current"),
 		  left * (long)page_size);
 	swapped = swapped_pages(mem, size);
@@ -3973,8 +3974,8 @@ TEST_F_TIMEOUT(vswap_disk, swapoff_interrupted, 180)
 	EXPECT_EQ(verify(mem, size, FILL_RANDOM), 0);
 
 	/* And an uninterrupted swapoff finishes. */
-	ASSERT_EQ(swapoff(self->sw.dev), 0);
-	self->sw.dev_off = 1;
+	ASSERT_EQ(swapoff(dev), 0);
+	self->sw.other[0] = 0;
 	snapshot(&after);
 	EXPECT_EQ(after.phys, self->base.idle.phys);
 	EXPECT_EQ(after.rmap, self->base.idle.rmap);
@@ -3982,6 +3983,7 @@ TEST_F_TIMEOUT(vswap_disk, swapoff_interrupted, 180)
 	EXPECT_EQ(verify(mem, size, FILL_RANDOM), 0);
 	ASSERT_EQ(munmap(mem, size), 0);
 	expect_idle(_metadata, &self->base.idle);
+	nullb_remove();
 	ASSERT_EQ(swapon(self->sw.dev, 0), 0);
 	self->sw.dev_off = 0;
 }
