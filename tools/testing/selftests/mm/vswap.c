@@ -3079,6 +3079,73 @@ static bool use_slow_stable_device(struct __test_metadata *_metadata,
 	return true;
 }
 
+/*
+ * Review B11: on a full device, 7.3 frees the slots of data already back
+ * in memory (a swap cache folio that no page table needs the slot of) to
+ * make room. Behind a virtual slot such a physical slot holds a reverse
+ * map, not the folio, and must be freed through the virtual slot; a
+ * swap-out that takes a new virtual slot frees full virtual clusters of
+ * such slots on its way, but zswap writeback takes no virtual slot. Here
+ * 24 MiB of text goes to zswap, then 12 MiB of random data to a 32 MiB
+ * swap file (zswap refuses it), which is read back and locked in memory
+ * (its disk slots stay with the clean folios). zswap writeback of the
+ * text must then go past the space the random data left: its disk slots
+ * are freed for it, as on 7.3. (The shrinker protects a share of the
+ * entries after swap-ins from disk, so a few may stay in zswap.)
+ */
+TEST_F_TIMEOUT(vswap_disk, full_device_frees_cached_slots, 180)
+{
+	size_t a_size = 12UL << 20, b_size = 24UL << 20;
+	long a_pages = a_size / page_size, written;
+	struct vswap_counters held, after;
+	uint8_t *a, *b;
+	int i;
+
+	if (!use_swapfile(_metadata, &self->sw, 32UL << 20))
+		SKIP(return, "the filesystem of the current directory takes no swap file");
+	ASSERT_EQ(write_str(ZSWAP_SHRINKER, "Y"), 0);
+	a = map_anon(a_size, MADV_NOHUGEPAGE);
+	b = map_anon(b_size, MADV_NOHUGEPAGE);
+	ASSERT_NE(a, NULL);
+	ASSERT_NE(b, NULL);
+	fill(b, b_size, FILL_TEXT);
+	ASSERT_EQ(madvise(b, b_size, MADV_PAGEOUT), 0);
+	fill(a, a_size, FILL_RANDOM);
+	ASSERT_EQ(madvise(a, a_size, MADV_PAGEOUT), 0);
+	wait_writeback();
+	EXPECT_EQ(verify(a, a_size, FILL_RANDOM), 0);
+	ASSERT_EQ(mlock(a, a_size), 0);
+	snapshot(&held);
+	ASSERT_GE(vdiff(&held, &self->base.idle).phys, a_pages * 9 / 10);
+	ASSERT_GE(vdiff(&held, &self->base.idle).zswap, (long)(b_size / page_size) / 2);
+
+	/* As swap_events_writeback: flushed statistics, then reclaim. */
+	for (i = 0; i < 16; i++) {
+		snapshot(&after);
+		if (vdiff(&after, &self->base.idle).zswap <= 0)
+			break;
+		read_key(CG_NAME "/memory.stat", "zswapped");
+		memcg_reclaim(b_size);
+	}
+	wait_writeback();
+	snapshot(&after);
+	written = vdiff(&held, &self->base.idle).zswap - vdiff(&after, &self->base.idle).zswap;
+	TH_LOG("%ld disk slots held by data read back, %ld pages in zswap",
+	       vdiff(&held, &self->base.idle).phys, vdiff(&held, &self->base.idle).zswap);
+	TH_LOG("after %d reclaims: %ld written back, %ld on disk",
+	       i, written, vdiff(&after, &self->base.idle).phys);
+	/* The device has 8,191 slots: past what the read-back data left. */
+	EXPECT_GT(written, 8191 - vdiff(&held, &self->base.idle).phys);
+	/* And the read-back data holds none of them now. */
+	EXPECT_EQ(vdiff(&after, &self->base.idle).phys, written);
+	EXPECT_EQ(verify(a, a_size, FILL_RANDOM), 0);
+	EXPECT_EQ(verify(b, b_size, FILL_TEXT), 0);
+	ASSERT_EQ(munmap(a, a_size), 0);
+	ASSERT_EQ(munmap(b, b_size), 0);
+	expect_idle(_metadata, &self->base.idle);
+	back_to_device(_metadata, &self->sw);
+}
+
 /* /proc/kpageflags bit of a page under writeback (kernel-page-flags.h). */
 #define KPF_WRITEBACK_BIT	8
 
