@@ -91,12 +91,12 @@
  * physical slot behind it is charged to memory.swap, so a non-zero
  * memory.swap.max limits disk use and memory.zswap.max limits zswap; a
  * memcg whose memory.swap.max is 0 takes no virtual slot at all (it does
- * not swap, as without CONFIG_VSWAP). The memory the virtual layer keeps
- * per slot (VSWAP_SLOT_BYTES) is charged to the memcg as kernel memory, so
- * swapping out pages that cost nothing to store (zero pages) still counts
- * against memory.max. The bytes are charged and uncharged through one
- * obj_cgroup that the slot's memcg id leads to for as long as the slot
- * lives, removed memcg or not (mem_cgroup_charge_vswap_meta()).
+ * not swap, as without CONFIG_VSWAP). A virtual cluster's tables are
+ * kernel memory of the memcg whose folio made the cluster
+ * (__GFP_ACCOUNT), charged while the cluster lives, so swapping out pages
+ * that cost nothing to store (zero pages) still counts against
+ * memory.max, and a cluster left with few slots in use is still charged
+ * in full.
  * A memcg and its children hold at most VSWAP_SWAP_MAX_RATIO virtual
  * slots per page of memory.swap.max (mem_cgroup->vswap_slots,
  * mem_cgroup_vswap_full()): past that, its pages take physical slots
@@ -175,20 +175,15 @@ struct vswap_cluster {
 };
 
 /*
- * Memory the virtual layer keeps for each slot, charged to the memcg of
- * the slot: its vtab entry, its swap table entry and its memcg id.
- */
-#define VSWAP_SLOT_BYTES	(sizeof(atomic_long_t) + sizeof(unsigned long) + \
-				 sizeof(unsigned short))
-
-/*
  * Virtual slots a memcg may hold per page of its memory.swap.max. Pages in
  * zswap or in the virtual table cost the cgroup memory, not swap space,
- * but a zero page costs only VSWAP_SLOT_BYTES: without a bound, a cgroup
- * at memory.max could keep hundreds of times what its memory.swap.max let
- * it swap out without the virtual layer, and take as much longer to go
- * OOM. Four is above the compression ratio zswap reaches on most data, so
- * the bound is met by pages that cost next to nothing to keep.
+ * but a zero page costs only its share of a cluster's tables (18 bytes in
+ * a full cluster: vtab, swap table and memcg id): without a bound, a
+ * cgroup at memory.max could keep hundreds of times what its
+ * memory.swap.max let it swap out without the virtual layer, and take as
+ * much longer to go OOM. Four is above the compression ratio zswap
+ * reaches on most data, so the bound is met by pages that cost next to
+ * nothing to keep.
  */
 #define VSWAP_SWAP_MAX_RATIO	4
 

@@ -988,7 +988,7 @@ TEST_F_TIMEOUT(vswap, metadata_charged, 120)
 	       swapped, meta, kernel);
 	ASSERT_GE(swapped, (long)(size / page_size / 2));
 	EXPECT_GT(meta, 0);
-	/* The charge is per slot, the allocation per cluster of slots. */
+	/* Charged per cluster, as allocated; the memcg made them all. */
 	EXPECT_GE(kernel, meta / 2);
 	EXPECT_LE(kernel, meta * 2);
 
@@ -1088,10 +1088,10 @@ static void gone_child(size_t size, int ready, int go)
 
 /*
  * A cgroup removed while virtual slots it charged are still in use. The
- * slots' memory is charged in bytes through an object cgroup of the
- * memcg, which holds what is left of the pages it charged; after the
- * removal the parent takes the memcg's charges over, but the bytes must
- * still go back to the object cgroup that charged them, or it is freed
+ * tables of the clusters it made are charged through its object cgroup,
+ * which holds what is left of the pages it charged; after the removal
+ * the parent takes the memcg's charges over, and the tables, when freed,
+ * must uncharge the object cgroup that charged them, or it is freed
  * holding part of a page, and obj_cgroup_release() warns. The test runs
  * on one CPU, so that draining that CPU's charge cache (a memory.max
  * write on the parent does that, in this process) drops the last
@@ -1100,7 +1100,7 @@ static void gone_child(size_t size, int ready, int go)
 static void memcg_removed(struct __test_metadata *_metadata,
 			  const struct vswap_baseline *base)
 {
-	size_t size = 4UL << 20;	/* 1024 slots: 18,432 bytes charged */
+	size_t size = 4UL << 20;	/* 1024 slots: two clusters charged */
 	int ready[2], go[2], stop[2], status, kmsg, warnings;
 	pid_t swapper, keeper;
 	cpu_set_t one, all;
@@ -1774,6 +1774,58 @@ TEST_F_TIMEOUT(vswap, sparse_clusters_refilled, 120)
 
 	EXPECT_EQ(verify(more, small, FILL_TEXT), 0);
 	ASSERT_EQ(munmap(more, small), 0);
+	EXPECT_EQ(verify(mem, size, FILL_TEXT), 0);
+out:
+	ASSERT_EQ(munmap(mem, size), 0);
+	expect_idle(_metadata, &self->base.idle);
+}
+
+/*
+ * A cluster's tables (about 9 KiB for 512 slots) live as long as any of
+ * its slots: THPs paged out to zswap and read back a page at a time leave
+ * each of their clusters with a few slots. The memcg that made a cluster
+ * stays charged for all of it (review N4), so the kernel memory the layer
+ * holds is never left uncharged, however sparse its clusters.
+ */
+TEST_F_TIMEOUT(vswap, sparse_clusters_charged, 120)
+{
+	size_t pmd = read_pmd_pagesize(), size = 16 * pmd;
+	size_t pages = size / page_size;
+	long kernel, meta, live, uncharged;
+	struct vswap_counters sparse;
+	uint8_t *mem;
+	unsigned long i;
+
+	if (!pmd || !thp_use_order(pmd_order()))
+		SKIP(return, "no PMD THP");
+	mem = map_aligned(size, pmd);
+	ASSERT_NE(mem, NULL);
+	ASSERT_EQ(madvise(mem, size, MADV_HUGEPAGE), 0);
+	fill(mem, size, FILL_TEXT);
+	if (!check_huge_anon(mem, size, size / pmd, pmd))
+		SKIP(goto out, "no PMD THP could be allocated");
+	kernel = read_key(CG_NAME "/memory.stat", "kernel");
+	meta = read_long(VSWAP_DIR "meta_bytes");
+	ASSERT_EQ(madvise(mem, size, MADV_PAGEOUT), 0);
+	ASSERT_EQ(swapped_pages(mem, size), (long)pages);
+
+	/* All but one page of every 64 back, by a write fault. */
+	for (i = 0; i < pages; i++)
+		if (i % 64)
+			fill_page(mem + i * page_size, i, FILL_TEXT);
+	snapshot(&sparse);
+	kernel = read_key(CG_NAME "/memory.stat", "kernel") - kernel;
+	meta = read_long(VSWAP_DIR "meta_bytes") - meta;
+	live = sparse.used - self->base.idle.used;
+	uncharged = meta > kernel ? meta - kernel : 0;
+	TH_LOG("%ld slots in %ld clusters: meta +%ld, kernel +%ld, %ld uncharged",
+	       live, sparse.clusters - self->base.idle.clusters, meta, kernel,
+	       uncharged);
+	ASSERT_EQ(swapped_pages(mem, size), (long)pages / 64);
+	ASSERT_GT(meta, 0);
+	/* A tenth for charges that moved meanwhile (zswap's, page tables). */
+	EXPECT_LE(uncharged, meta / 10);
+
 	EXPECT_EQ(verify(mem, size, FILL_TEXT), 0);
 out:
 	ASSERT_EQ(munmap(mem, size), 0);
