@@ -324,6 +324,21 @@ static uint8_t *map_aligned(size_t size, size_t align)
 	return mem;
 }
 
+/* @size bytes on a PMD boundary, asked to be THPs, filled with @kind. */
+static uint8_t *map_thp(size_t size, enum fill_kind kind)
+{
+	uint8_t *mem = map_aligned(size, read_pmd_pagesize());
+
+	if (!mem)
+		return NULL;
+	if (madvise(mem, size, MADV_HUGEPAGE)) {
+		munmap(mem, size);
+		return NULL;
+	}
+	fill(mem, size, kind);
+	return mem;
+}
+
 /* The first character of a one-line file ("Y", "N", "1", "0"), or 0. */
 static char read_flag(const char *path)
 {
@@ -1680,10 +1695,8 @@ static void large_folio_swap(struct __test_metadata *_metadata,
 	swpout = thp_stat(order, "zswpout");
 	fallback = thp_stat(order, "swpout_fallback");
 	nr_fill = read_long(VSWAP_DIR "fill");
-	mem = map_aligned(size, read_pmd_pagesize());
+	mem = map_thp(size, kind);
 	ASSERT_NE(mem, NULL);
-	ASSERT_EQ(madvise(mem, size, MADV_HUGEPAGE), 0);
-	fill(mem, size, kind);
 	if (order == pmd_order() &&
 	    !check_huge_anon(mem, size, nr_folios, folio_size))
 		SKIP(goto out, "no PMD THP could be allocated");
@@ -1741,10 +1754,8 @@ TEST_F_TIMEOUT(vswap, sparse_clusters_refilled, 120)
 
 	if (!pmd || !thp_use_order(pmd_order()))
 		SKIP(return, "no PMD THP");
-	mem = map_aligned(size, pmd);
+	mem = map_thp(size, FILL_TEXT);
 	ASSERT_NE(mem, NULL);
-	ASSERT_EQ(madvise(mem, size, MADV_HUGEPAGE), 0);
-	fill(mem, size, FILL_TEXT);
 	if (!check_huge_anon(mem, size, size / pmd, pmd))
 		SKIP(goto out, "no PMD THP could be allocated");
 	ASSERT_EQ(madvise(mem, size, MADV_PAGEOUT), 0);
@@ -1798,10 +1809,8 @@ TEST_F_TIMEOUT(vswap, sparse_clusters_charged, 120)
 
 	if (!pmd || !thp_use_order(pmd_order()))
 		SKIP(return, "no PMD THP");
-	mem = map_aligned(size, pmd);
+	mem = map_thp(size, FILL_TEXT);
 	ASSERT_NE(mem, NULL);
-	ASSERT_EQ(madvise(mem, size, MADV_HUGEPAGE), 0);
-	fill(mem, size, FILL_TEXT);
 	if (!check_huge_anon(mem, size, size / pmd, pmd))
 		SKIP(goto out, "no PMD THP could be allocated");
 	kernel = read_key(CG_NAME "/memory.stat", "kernel");
@@ -1857,10 +1866,8 @@ TEST_F(vswap, thp_partly_incompressible)
 	pmd_pages = pmd / page_size;
 	fallback = thp_stat(pmd_order(), "swpout_fallback");
 	snapshot(&before);
-	mem = map_aligned(size, pmd);
+	mem = map_thp(size, FILL_HEAD_RANDOM);
 	ASSERT_NE(mem, NULL);
-	ASSERT_EQ(madvise(mem, size, MADV_HUGEPAGE), 0);
-	fill(mem, size, FILL_HEAD_RANDOM);
 	if (!check_huge_anon(mem, size, folios, pmd))
 		SKIP(goto out, "no PMD THP could be allocated");
 	ASSERT_EQ(madvise(mem, size, MADV_PAGEOUT), 0);
@@ -3030,10 +3037,8 @@ static void thp_to_disk(struct __test_metadata *_metadata,
 		SKIP(return, "no THP of order %u", order);
 	swpout = thp_stat(order, "swpout");
 	splits = thp_stat(order, "split");
-	mem = map_aligned(size, read_pmd_pagesize());
+	mem = map_thp(size, FILL_RANDOM);
 	ASSERT_NE(mem, NULL);
-	ASSERT_EQ(madvise(mem, size, MADV_HUGEPAGE), 0);
-	fill(mem, size, FILL_RANDOM);
 	if (order == pmd_order() &&
 	    !check_huge_anon(mem, size, nr_folios, folio_size))
 		SKIP(goto out, "no PMD THP could be allocated");
