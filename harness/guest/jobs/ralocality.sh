@@ -10,10 +10,11 @@
 # one process after the other:
 #  - one: one process;
 #  - two: two processes on the two CPUs, paging out at the same time.
-# 7.3 writes each entry to the slot it was given at swap-out (each CPU
-# allocates from a cluster of its own); the virtual layer takes a disk
-# slot at writeback, in the order of zswap's LRU, where the two
-# processes' entries are interleaved. A seek costs nothing here (QEMU's
+# 7.3 writes each entry to the slot it was given at swap-out (on a
+# rotational device all CPUs allocate from one cluster, so two processes
+# swapping at once interleave); the virtual layer takes a disk slot at
+# writeback, in the order of zswap's LRU, where the two processes'
+# entries are interleaved too. A seek costs nothing here (QEMU's
 # disk is a file); what is compared is what a hard disk would pay for:
 # read requests and their size, pages read for the pages used. Prints
 # @@METRIC lines; fails only if a byte reads back wrong or nothing was
