@@ -1261,26 +1261,81 @@ void vswap_split_refused(struct folio *folio, struct list_head *list)
 }
 
 /*
+ * Pages refused by zswap in @count1 and @count2: refused pages in virtual
+ * slots and tmpfs pages that keep a refusal. A count that a race left
+ * below zero (mem_cgroup_vswap_reparent()) counts as none.
+ */
+static unsigned long vswap_refused(atomic_long_t *count1,
+				   atomic_long_t *count2)
+{
+	return max(atomic_long_read(count1), 0L) +
+	       max(atomic_long_read(count2), 0L);
+}
+
+/*
+ * A tmpfs folio keeps a refusal by zswap (mm/shmem.c) or forgets it:
+ * count its @nr pages (negative: forgotten), for the refusal gate.
+ */
+void vswap_count_shmem_refusal(struct folio *folio, long nr)
+{
+	atomic_long_add(nr, &vswap_stats.shmem_refused);
+	mem_cgroup_vswap_count_shmem(folio, nr);
+}
+
+/*
  * Is some anon memory of @memcg (NULL: of the machine) not yet refused by
- * zswap? Once zswap has refused all of it, with no disk slot to be had,
+ * zswap? Anon memory is what reclaim scans as such: anon pages and tmpfs
+ * pages. Once zswap has refused all of it, with no disk slot to be had,
  * reclaim has nothing to gain from scanning it again and again: the
  * cgroup is as out of swap as without the virtual layer, and should go
- * OOM as promptly. Statistics may lag a little; a cluster's worth of
- * pages is the margin.
+ * OOM as promptly.
+ *
+ * "All of it" has a margin. The last pages a task touched before it
+ * blocked on its charge are marked referenced, and reclaim reaches them
+ * only after it has gone through the refused pages again; while they
+ * count as a chance, reclaim scans every refused page again on each of its
+ * retries before the OOM killer. The gate shuts when no more than 1/64 of
+ * the anon memory (SWAP_CLUSTER_MAX pages at least) is untried: that much
+ * compressible memory may then stay in RAM, as all of it does on 7.3
+ * without a swap device. It opens again when twice as much is untried:
+ * the pages charged after it shut, a batch at a time, would otherwise
+ * open it at once, and each opening sends reclaim through every refused
+ * page to find the few new ones. @shut keeps the state; a race on it
+ * costs one pass of reclaim, or one more attempt at OOM.
  */
+static bool vswap_all_refused(unsigned long anon, unsigned long refused,
+			      bool *shut)
+{
+	unsigned long margin = max_t(unsigned long, SWAP_CLUSTER_MAX,
+				     anon / 64);
+	unsigned long untried = anon > refused ? anon - refused : 0;
+
+	if (untried <= margin || (READ_ONCE(*shut) && untried <= 2 * margin)) {
+		if (!READ_ONCE(*shut))
+			WRITE_ONCE(*shut, true);
+		return true;
+	}
+	if (READ_ONCE(*shut))
+		WRITE_ONCE(*shut, false);
+	return false;
+}
+
 bool vswap_anon_compressible(struct mem_cgroup *memcg)
 {
+	static bool vswap_gate_shut;
 	unsigned long anon = 0, refused;
 	int nid __maybe_unused, zid __maybe_unused;
 
 	/* Nothing refused: the common case, and no LRU to add up. */
-	refused = atomic_long_read(&vswap_stats.incompressible);
+	refused = vswap_refused(&vswap_stats.incompressible,
+				&vswap_stats.shmem_refused);
 	if (refused <= SWAP_CLUSTER_MAX)
 		return true;
 #ifdef CONFIG_MEMCG
 	if (memcg) {
 		/* Reclaim asks about one memcg's own LRUs at a time. */
-		refused = atomic_long_read(&memcg->vswap_incomp);
+		refused = vswap_refused(&memcg->vswap_incomp,
+					&memcg->vswap_shmem_refused);
 		if (refused <= SWAP_CLUSTER_MAX)
 			return true;
 		for_each_node_state(nid, N_MEMORY) {
@@ -1294,12 +1349,13 @@ bool vswap_anon_compressible(struct mem_cgroup *memcg)
 							LRU_ACTIVE_ANON, zid);
 			}
 		}
-		return anon > refused + SWAP_CLUSTER_MAX;
+		return !vswap_all_refused(anon, refused,
+					  &memcg->vswap_gate_shut);
 	}
 #endif
 	anon = global_node_page_state(NR_ACTIVE_ANON) +
 	       global_node_page_state(NR_INACTIVE_ANON);
-	return anon > refused + SWAP_CLUSTER_MAX;
+	return !vswap_all_refused(anon, refused, &vswap_gate_shut);
 }
 
 /*********************************
@@ -1375,6 +1431,7 @@ static int __init vswap_debugfs_init(void)
 		{ "poison", &vswap_stats.poison },
 		{ "fill", &vswap_stats.fill },
 		{ "incompressible", &vswap_stats.incompressible },
+		{ "shmem_refused", &vswap_stats.shmem_refused },
 		{ "clusters", &vswap_stats.clusters },
 		{ "phys", &vswap_stats.phys },
 		{ "rmap", &vswap_stats.rmap },

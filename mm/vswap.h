@@ -110,12 +110,16 @@
  * zswap could take some of it (vswap_can_swap()): zswap on, its pool not
  * full, the cgroup below memory.zswap.max, and some of the cgroup's anon
  * pages not already refused by zswap. The refused ones are counted, per
- * memcg and exactly (mem_cgroup->vswap_incomp, from the I hints), so a
- * cgroup whose memory is all incompressible goes OOM after one attempt
- * per page, as it would with no swap at all. zswap takes a large folio
- * whole or not at all: one that it refused in part and that has no other
- * home is split once unmapped (vswap_split_refused()), so that its pages
- * that compress still go to zswap.
+ * memcg and exactly: anon pages from the I hints (mem_cgroup->vswap_incomp),
+ * tmpfs pages from the folios' notes (mem_cgroup->vswap_shmem_refused,
+ * mm/shmem.c). Reclaim stops scanning when all but a margin of the LRUs'
+ * anon pages are refused, and starts again only when twice the margin
+ * is not (vswap_all_refused()), so a cgroup whose memory is all
+ * incompressible goes OOM after one attempt per page, as it would with
+ * no swap at all. zswap takes a large folio whole or not at all: one that
+ * it refused in part and that has no other home is split once unmapped
+ * (vswap_split_refused()), so that its pages that compress still go to
+ * zswap.
  *
  * swapoff and the drain
  * ---------------------
@@ -197,6 +201,7 @@ struct vswap_stats {
 	atomic_long_t poison;		/* slots whose data was lost */
 	atomic_long_t fill;		/* slots holding a FILL value */
 	atomic_long_t incompressible;	/* slots with the hint I set */
+	atomic_long_t shmem_refused;	/* tmpfs pages keeping a refusal */
 	atomic_long_t alloc_reject;	/* folios the device had no slots for */
 	atomic_long_t phys_fallback;	/* of those, given physical slots */
 	atomic_long_t kept_resident;	/* pages a writeout left in memory */
@@ -394,9 +399,13 @@ void vswap_release_backends(struct swap_cluster_info *ci,
 void vswap_count_kept_resident(struct folio *folio);
 void vswap_split_refused(struct folio *folio, struct list_head *list);
 bool vswap_anon_compressible(struct mem_cgroup *memcg);
+void vswap_count_shmem_refusal(struct folio *folio, long nr);
 #ifdef CONFIG_MEMCG
 unsigned short mem_cgroup_vswap_refusal_get(struct folio *folio);
 void mem_cgroup_vswap_refusal_put(unsigned short id);
+void mem_cgroup_vswap_count_shmem(struct folio *folio, long nr);
+void mem_cgroup_vswap_reparent(struct mem_cgroup *memcg,
+			       struct mem_cgroup *parent);
 #else
 static inline unsigned short mem_cgroup_vswap_refusal_get(struct folio *folio)
 {
@@ -404,6 +413,10 @@ static inline unsigned short mem_cgroup_vswap_refusal_get(struct folio *folio)
 }
 
 static inline void mem_cgroup_vswap_refusal_put(unsigned short id)
+{
+}
+
+static inline void mem_cgroup_vswap_count_shmem(struct folio *folio, long nr)
 {
 }
 #endif
@@ -511,6 +524,11 @@ static inline void vswap_count_kept_resident(struct folio *folio)
 
 static inline void vswap_split_refused(struct folio *folio,
 				       struct list_head *list)
+{
+}
+
+static inline void mem_cgroup_vswap_reparent(struct mem_cgroup *memcg,
+					     struct mem_cgroup *parent)
 {
 }
 

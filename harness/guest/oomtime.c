@@ -4,7 +4,7 @@
  * cannot all be swapped, and what reclaim did meanwhile.
  *
  *   oomtime -c CGROUP -k random|zero|onebyte|tmpfs [-m MiB] [-t SECONDS]
- *           [-z N] [-p MiB]
+ *           [-z N] [-s N] [-p MiB]
  *
  * A child joins CGROUP (its limits are set by the job) and writes a
  * region of MiB (default 192) page by page, then keeps rewriting it:
@@ -23,7 +23,11 @@
  * cannot contain would run forever. With -z N, exit 1 too if zswap
  * refused more than N compressions per page the child wrote: reclaim
  * that keeps compressing the same incompressible pages is churning
- * instead of letting the memcg go OOM. With -p MiB, exit 1 too if the
+ * instead of letting the memcg go OOM. With -s N, exit 1 too if reclaim
+ * scanned more than N anon pages (pgscan_anon) per page the child wrote:
+ * with nowhere to put refused pages, reclaim that keeps going through them
+ * on every retry delays the OOM kill (7.3 scans none without a swap
+ * device). With -p MiB, exit 1 too if the
  * child had written more distinct pages than that when it was killed:
  * memory the cgroup held beyond what its limits let it hold (resident,
  * swapped out, or both) is memory they did not contain.
@@ -177,7 +181,8 @@ int main(int argc, char **argv)
 		"random", "zero", "onebyte", "tmpfs"
 	};
 	long before[NR_KEYS + 2], after[NR_KEYS + 2], limit_s = 600, ms;
-	long max_rejects = -1, max_pages = -1, rejects, distinct;
+	long max_rejects = -1, max_scans = -1, max_pages = -1, rejects, scans;
+	long distinct;
 	size_t size = 192UL << 20;
 	const char *cg = NULL;
 	enum kind kind = K_RANDOM;
@@ -189,7 +194,7 @@ int main(int argc, char **argv)
 	unsigned int i;
 	pid_t pid;
 
-	while ((opt = getopt(argc, argv, "c:k:m:p:t:z:")) != -1) {
+	while ((opt = getopt(argc, argv, "c:k:m:p:s:t:z:")) != -1) {
 		switch (opt) {
 		case 'c':
 			cg = optarg;
@@ -206,6 +211,9 @@ int main(int argc, char **argv)
 			break;
 		case 'p':
 			max_pages = (strtol(optarg, NULL, 0) << 20) / PAGE;
+			break;
+		case 's':
+			max_scans = strtol(optarg, NULL, 0);
 			break;
 		case 't':
 			limit_s = strtol(optarg, NULL, 0);
@@ -275,6 +283,12 @@ int main(int argc, char **argv)
 		       rejects, distinct);
 		ret = 1;
 	}
+	scans = after[0] - before[0];	/* vmstat_keys[0]: pgscan_anon */
+	if (max_scans >= 0 && scans > max_scans * distinct) {
+		printf("FAIL: reclaim scanned %ld anon pages for %ld distinct pages written: it goes through refused pages again and again\n",
+		       scans, distinct);
+		ret = 1;
+	}
 	if (max_pages >= 0 && distinct > max_pages) {
 		printf("FAIL: %ld distinct pages written before the kill, more than the %ld its limits allow\n",
 		       distinct, max_pages);
@@ -292,6 +306,6 @@ int main(int argc, char **argv)
 	}
 	return ret;
 usage:
-	fprintf(stderr, "usage: oomtime -c CGROUP -k random|zero|onebyte|tmpfs [-m MiB] [-t SECONDS] [-z N] [-p MiB]\n");
+	fprintf(stderr, "usage: oomtime -c CGROUP -k random|zero|onebyte|tmpfs [-m MiB] [-t SECONDS] [-z N] [-s N] [-p MiB]\n");
 	return 2;
 }

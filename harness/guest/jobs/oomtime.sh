@@ -18,18 +18,21 @@
 # program fails if the child is not OOM-killed within its limit, if it
 # wrote more than its limits allow (-p), or if zswap had to refuse more
 # than 2 compressions per page the child wrote (reclaim compressing the
-# same incompressible pages again and again).
+# same incompressible pages again and again), or, with no disk, if reclaim
+# scanned more than 3 anon pages per page written (-s: going through the
+# refused pages again on every retry; 7.3 scans none without swap).
 
 cg=/sys/fs/cgroup/oomtime
 limit=${OOMTIME_LIMIT:-300}
 
-# oom_case NAME MEMORY_MAX SWAP_MAX KIND MiB [MAX_MiB]
+# oom_case NAME MEMORY_MAX SWAP_MAX KIND MiB [MAX_MiB] [MAX_SCANS]
 oom_case() {
 	echo "=== $1: memory.max=$2 memory.swap.max=$3, $4 pages, $5 MiB"
 	mkdir $cg
 	echo "$2" >$cg/memory.max
 	echo "$3" >$cg/memory.swap.max
-	oomtime -c $cg -k "$4" -m "$5" -t "$limit" -z 2 ${6:+-p "$6"} || rc=1
+	oomtime -c $cg -k "$4" -m "$5" -t "$limit" -z 2 ${6:+-p "$6"} \
+		${7:+-s "$7"} || rc=1
 	grep -E '^(max|oom|oom_kill) ' $cg/memory.events
 	grep -E '^(max|fail) ' $cg/memory.swap.events
 	rmdir $cg
@@ -40,8 +43,8 @@ if [ "$(wc -l </proc/swaps)" -gt 1 ]; then
 	oom_case zero_pages 8M 16M zero 4096 96
 	oom_case one_byte 8M 16M onebyte 4096 96
 else
-	oom_case no_disk 64M max random 192
-	oom_case no_disk_tmpfs 64M max tmpfs 192
+	oom_case no_disk 64M max random 192 "" 3
+	oom_case no_disk_tmpfs 64M max tmpfs 192 "" 3
 fi
 echo "=== counters after the runs"
 swap_counters
