@@ -108,18 +108,20 @@
  * -------
  * Anon memory a cgroup cannot put on disk is worth scanning only while
  * zswap could take some of it (vswap_can_swap()): zswap on, its pool not
- * full, the cgroup below memory.zswap.max, and some of the cgroup's anon
- * pages not already refused by zswap. The refused ones are counted, per
- * memcg and exactly: anon pages from the I hints (mem_cgroup->vswap_incomp),
- * tmpfs pages from the folios' notes (mem_cgroup->vswap_shmem_refused,
- * mm/shmem.c). Reclaim stops scanning when all but a margin of the LRUs'
- * anon pages are refused, and starts again only when twice the margin
- * is not (vswap_all_refused()), so a cgroup whose memory is all
- * incompressible goes OOM after one attempt per page, as it would with
- * no swap at all. zswap takes a large folio whole or not at all: one that
- * it refused in part and that has no other home is split once unmapped
- * (vswap_split_refused()), so that its pages that compress still go to
- * zswap.
+ * full, the cgroup below memory.zswap.max (read from statistics that
+ * reclaim flushes before it takes the limit as reached,
+ * vswap_reclaim_can_swap(); callers under RCU read them as they are), and
+ * some of the cgroup's anon pages not already refused by zswap. The
+ * refused ones are counted, per memcg and exactly: anon pages from the I
+ * hints (mem_cgroup->vswap_incomp), tmpfs pages from the folios' notes
+ * (mem_cgroup->vswap_shmem_refused, mm/shmem.c). Reclaim stops scanning
+ * when all but a margin of the LRUs' anon pages are refused, and starts
+ * again only when twice the margin is not (vswap_all_refused()), so a
+ * cgroup whose memory is all incompressible goes OOM after one attempt per
+ * page, as it would with no swap at all. zswap takes a large folio whole
+ * or not at all: one that it refused in part and that has no other home is
+ * split once unmapped (vswap_split_refused()), so that its pages that
+ * compress still go to zswap.
  *
  * swapoff and the drain
  * ---------------------

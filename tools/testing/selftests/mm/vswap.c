@@ -1523,6 +1523,54 @@ TEST_F(vswap, policy_auto_zswap_max)
 }
 
 /*
+ * memory.zswap.max reached, then room made: reclaim must use it. The limit
+ * is checked against memcg statistics that show zswap's frees only once
+ * they are flushed, which may be after 64 updates per CPU; reclaim that
+ * trusted them as they were found the cgroup still full and, with no
+ * swap device, scanned none of its anon memory.
+ */
+TEST_F(vswap, zswap_max_room_after_free)
+{
+	size_t size = 8UL << 20, pages = size / page_size, freed = 0, i;
+	unsigned char *vec = malloc(pages);
+	long stored, zswap;
+	uint8_t *mem;
+
+	ASSERT_NE(vec, NULL);
+	ASSERT_EQ(write_str(CG_NAME "/memory.zswap.max", "64K"), 0);
+	mem = map_anon(size, MADV_NOHUGEPAGE);
+	ASSERT_NE(mem, NULL);
+	fill(mem, size, FILL_TEXT);
+	memcg_reclaim(size);
+	/* Reading memory.stat flushes: the statistics show the limit reached. */
+	zswap = read_key(CG_NAME "/memory.stat", "zswap");
+	ASSERT_GE(zswap, 64L << 10);
+
+	/* Free 32 pages' zswap entries: fewer updates than a CPU's batch. */
+	ASSERT_EQ(mincore(mem, size, vec), 0);
+	for (i = 0; i < pages && freed < 32; i++) {
+		if (vec[i] & 1)
+			continue;
+		ASSERT_EQ(madvise(mem + i * page_size, page_size,
+				  MADV_DONTNEED), 0);
+		freed++;
+	}
+	ASSERT_EQ(freed, 32);
+	stored = read_vmstat("zswpout");
+	memcg_reclaim(size);
+	stored = read_vmstat("zswpout") - stored;
+	TH_LOG("zswap at its limit (%ld bytes), %zu entries freed: %ld pages stored after",
+	       zswap, freed, stored);
+	EXPECT_GT(stored, 0);
+	/* The freed pages read as zero, every other page as written. */
+	EXPECT_EQ(verify(mem, size, FILL_TEXT), (long)freed);
+	ASSERT_EQ(write_str(CG_NAME "/memory.zswap.max", "max"), 0);
+	ASSERT_EQ(munmap(mem, size), 0);
+	free(vec);
+	expect_idle(_metadata, &self->base.idle);
+}
+
+/*
  * Read one byte of each page of [mem, mem + size) in order, or (@random)
  * in a fixed random order: every page faults once.
  */
