@@ -1880,7 +1880,12 @@ TEST_F_TIMEOUT(vswap, sparse_clusters_charged, 120)
 	TH_LOG("%ld slots in %ld clusters: meta +%ld, kernel +%ld, %ld uncharged",
 	       live, sparse.clusters - self->base.idle.clusters, meta, kernel,
 	       uncharged);
-	ASSERT_EQ(swapped_pages(mem, size), (long)pages / 64);
+	/*
+	 * Count slots, not pages out of memory: the faults' readahead may
+	 * bring some of the pages left out into the swap cache, where they
+	 * keep their slots.
+	 */
+	ASSERT_EQ(live, (long)pages / 64);
 	ASSERT_GT(meta, 0);
 	/* A tenth for charges that moved meanwhile (zswap's, page tables). */
 	EXPECT_LE(uncharged, meta / 10);
